@@ -1,0 +1,183 @@
+//! Site configuration: `site.toml` parsed into a typed `Config`, with command-line overrides.
+
+use crate::diag::{Diagnostics, Pos, pos_at};
+use crate::tlp::Tlp;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    default_tlp: Option<toml::Spanned<String>>,
+    publish_tlp: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    strict_entities: bool,
+    #[serde(default)]
+    allow_html: bool,
+    output_dir: Option<String>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// The validated configuration of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root: the folder holding `site.toml`.
+    pub root: PathBuf,
+    pub title: String,
+    /// Always ends in `/`; `None` when neither site.toml nor `--base-url` gives one.
+    pub base_url: Option<String>,
+    pub language: String,
+    pub theme: String,
+    pub default_tlp: Tlp,
+    pub publish_tlp: Tlp,
+    pub strict_entities: bool,
+    pub allow_html: bool,
+    pub output_dir: PathBuf,
+    /// Include drafts (`--drafts`).
+    pub drafts: bool,
+    pub extra: serde_json::Value,
+}
+
+/// Command-line values that override site.toml.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub tlp: Option<Tlp>,
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}: error: cannot read site.toml: {1} (is this a dossier site? use --root or `dossier init`)")]
+    Read(String, std::io::Error),
+    #[error("invalid site.toml")]
+    Invalid(Diagnostics),
+}
+
+impl Config {
+    pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| ConfigError::Read(path.display().to_string(), e))?;
+        Self::parse(root, &text, overrides)
+    }
+
+    pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let mut diags = Diagnostics::new();
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let pos = e.span().map_or(Pos::START, |s| pos_at(text, s.start));
+                diags.error(CONFIG_FILE, pos, e.message().trim().to_string());
+                return Err(ConfigError::Invalid(diags));
+            }
+        };
+        let mut tlp = |v: &Option<toml::Spanned<String>>| -> Tlp {
+            let Some(v) = v else { return Tlp::Clear };
+            v.get_ref().parse().unwrap_or_else(|e: crate::tlp::UnknownTlp| {
+                diags.error(CONFIG_FILE, pos_at(text, v.span().start), e.to_string());
+                Tlp::Clear
+            })
+        };
+        let default_tlp = tlp(&raw.default_tlp);
+        let publish_tlp = tlp(&raw.publish_tlp);
+        let base_url = overrides.base_url.clone().or(raw.base_url).map(|mut u| {
+            if !u.ends_with('/') {
+                u.push('/');
+            }
+            u
+        });
+        if let Some(u) = &base_url
+            && !(u.starts_with("http://") || u.starts_with("https://") || u == "/")
+        {
+            diags.error(CONFIG_FILE, find_key(text, "base_url"), format!("base_url \"{u}\" must be an http or https URL"));
+        }
+        let language = raw.language.unwrap_or_else(|| "en".to_string());
+        if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            diags.error(CONFIG_FILE, find_key(text, "language"), format!("invalid language tag \"{language}\""));
+        }
+        let theme = raw.theme.unwrap_or_else(|| "default".to_string());
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            diags.error(CONFIG_FILE, find_key(text, "theme"), format!("invalid theme name \"{theme}\""));
+        }
+        if diags.has_errors() {
+            return Err(ConfigError::Invalid(diags));
+        }
+        let output_dir = match &overrides.output {
+            Some(o) => o.clone(),
+            None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
+        };
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            base_url,
+            language,
+            theme,
+            default_tlp,
+            publish_tlp: overrides.tlp.unwrap_or(publish_tlp),
+            strict_entities: raw.strict_entities,
+            allow_html: raw.allow_html,
+            output_dir,
+            drafts: overrides.drafts,
+            extra: serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null),
+        })
+    }
+
+    /// An absolute URL for a site path (`briefings/x/`), for feeds, sitemap and canonical links.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.as_deref().unwrap_or("/"), path)
+    }
+}
+
+fn find_key(text: &str, key: &str) -> Pos {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(Pos::START, |i| Pos::new(i as u32 + 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/site"), text, &Overrides::default())
+    }
+
+    #[test]
+    fn defaults() {
+        let c = parse("title = \"T\"\n").unwrap();
+        assert_eq!(c.language, "en");
+        assert_eq!(c.publish_tlp, Tlp::Clear);
+        assert_eq!(c.output_dir, Path::new("/site/public"));
+        assert!(c.base_url.is_none());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_at_its_line() {
+        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\nthem = \"x\"\n") else { panic!() };
+        let d = d.sorted();
+        assert_eq!((d[0].line, d[0].col), (2, 1));
+        assert!(d[0].message.contains("them"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn bad_tlp_points_at_value() {
+        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\npublish_tlp = \"orange\"\n") else { panic!() };
+        let d = d.sorted();
+        assert_eq!((d[0].line, d[0].col), (2, 15));
+    }
+
+    #[test]
+    fn base_url_gets_trailing_slash() {
+        let c = parse("title = \"T\"\nbase_url = \"https://e.org/d\"\n").unwrap();
+        assert_eq!(c.absolute("atom.xml"), "https://e.org/d/atom.xml");
+    }
+}

@@ -1,0 +1,162 @@
+//! Diagnostics: every content error and warning with its file position, collected across a whole
+//! run and printed as `path:line:col: error: message` (FORMAT.md section 7).
+
+use serde::Serialize;
+use std::fmt;
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: u32, col: u32) -> Self {
+        Pos { line, col }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding, pointing at the offending value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.col, sev, self.message)
+    }
+}
+
+/// An ordered collection of findings. Stages push into their own and the pipeline merges them, so
+/// parallel stages never share a lock.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, path: &str, pos: Pos, message: impl Into<String>) {
+        self.push(path, pos, Severity::Error, message.into());
+    }
+
+    pub fn warning(&mut self, path: &str, pos: Pos, message: impl Into<String>) {
+        self.push(path, pos, Severity::Warning, message.into());
+    }
+
+    fn push(&mut self, path: &str, pos: Pos, severity: Severity, message: String) {
+        self.items.push(Diagnostic {
+            path: path.to_string(),
+            line: pos.line.max(1),
+            col: pos.col.max(1),
+            severity,
+            message,
+        });
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file and position, duplicates removed, so output is stable across runs.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort();
+        self.items.dedup();
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+/// The closing count line: `2 errors`, `1 error, 3 warnings`.
+pub fn summary_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (e, 0) => plural(e, "error"),
+        (0, w) => plural(w, "warning"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// Converts a byte offset in `text` to a 1-based line and character column.
+pub fn pos_at(text: &str, offset: usize) -> Pos {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    Pos::new(line as u32, col as u32)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "ab\nöx [[y]]\n";
+        assert_eq!(pos_at(text, 0), Pos::new(1, 1));
+        assert_eq!(pos_at(text, 3), Pos::new(2, 1));
+        // `ö` is two bytes but one column.
+        assert_eq!(pos_at(text, 6), Pos::new(2, 3));
+    }
+
+    #[test]
+    fn display_and_summary() {
+        let mut d = Diagnostics::new();
+        d.error("content/a.md", Pos::new(14, 5), "unknown country \"X\"");
+        d.warning("content/a.md", Pos::new(2, 1), "near miss");
+        let v = d.clone().sorted();
+        assert_eq!(v[1].to_string(), "content/a.md:14:5: error: unknown country \"X\"");
+        assert_eq!(summary_line(d.error_count(), d.warning_count()), "1 error, 1 warning");
+        assert_eq!(summary_line(2, 0), "2 errors");
+    }
+}

@@ -1,0 +1,74 @@
+//! Near-miss lookup: finds registered names one edit away from a given name, through an index of
+//! deletion neighbourhoods, so the cost is linear in the number of names, never quadratic.
+
+use super::EntityId;
+use super::key::MatchKey;
+use std::collections::HashMap;
+
+/// Shorter keys match too much by accident ("Li" vs "Xi").
+const MIN_CHARS: usize = 4;
+
+#[derive(Debug, Default)]
+pub struct NearMiss {
+    exact: HashMap<String, EntityId>,
+    deleted: HashMap<String, Vec<EntityId>>,
+}
+
+impl NearMiss {
+    pub fn insert(&mut self, key: &MatchKey, id: EntityId) {
+        if key.as_str().chars().count() < MIN_CHARS {
+            return;
+        }
+        self.exact.insert(key.as_str().to_string(), id);
+        for d in key.deletions() {
+            let v = self.deleted.entry(d).or_default();
+            if !v.contains(&id) {
+                v.push(id);
+            }
+        }
+    }
+
+    /// Entities whose name is at most one insertion, deletion or substitution away, best first.
+    pub fn find(&self, key: &MatchKey) -> Vec<EntityId> {
+        let mut out = Vec::new();
+        let mut add = |id: EntityId| {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        };
+        if key.as_str().chars().count() + 1 < MIN_CHARS {
+            return out;
+        }
+        // One letter missing from the query.
+        for id in self.deleted.get(key.as_str()).into_iter().flatten() {
+            add(*id);
+        }
+        for d in key.deletions() {
+            // One letter too many in the query.
+            if let Some(id) = self.exact.get(&d) {
+                add(*id);
+            }
+            // One letter different.
+            for id in self.deleted.get(&d).into_iter().flatten() {
+                add(*id);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_one_edit() {
+        let mut nm = NearMiss::default();
+        nm.insert(&MatchKey::new("Xi Jinping"), EntityId(1));
+        nm.insert(&MatchKey::new("Nordkorea"), EntityId(2));
+        assert_eq!(nm.find(&MatchKey::new("Xi Jinpin")), [EntityId(1)]);
+        assert_eq!(nm.find(&MatchKey::new("Xi Jinpingg")), [EntityId(1)]);
+        assert_eq!(nm.find(&MatchKey::new("Nordkoria")), [EntityId(2)]);
+        assert!(nm.find(&MatchKey::new("Südkorea")).is_empty());
+    }
+}

@@ -1,0 +1,890 @@
+//! Front matter: each file's YAML parsed (serde-saphyr) into typed documents whose every value
+//! keeps its file position. References to entities stay unresolved text here; the entities
+//! stage resolves them.
+
+use crate::date::{Edtf, parse_full};
+use crate::diag::{Diagnostics, Pos};
+use crate::load::{FileKind, SourceFile, Split};
+use crate::slug::{self, Slug};
+use crate::tlp::Tlp;
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::collections::HashSet;
+
+/// A value with the file position it was written at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct At<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, pos: Pos) -> Self {
+        At { value, pos }
+    }
+}
+
+// ---- raw YAML shapes -------------------------------------------------------------------------
+
+type S = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBriefing {
+    title: Option<S>,
+    date: Option<S>,
+    updated: Option<S>,
+    summary: Option<S>,
+    lang: Option<S>,
+    slug: Option<S>,
+    draft: Option<Spanned<bool>>,
+    tlp: Option<S>,
+    tags: Option<Vec<S>>,
+    actors: Option<Vec<Spanned<RawActor>>>,
+    countries: Option<Vec<S>>,
+    events: Option<Vec<Spanned<RawEvent>>>,
+    sources: Option<Vec<Spanned<RawSource>>>,
+    key_judgments: Option<Vec<Spanned<RawJudgment>>>,
+    related: Option<Vec<S>>,
+}
+
+/// An `actors` entry: a plain reference or a map with `ref`, `role` and `kind`.
+enum RawActor {
+    Plain(String),
+    Map(RawActorMap),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActorMap {
+    #[serde(rename = "ref")]
+    reference: S,
+    role: Option<S>,
+    kind: Option<S>,
+}
+
+impl<'de> Deserialize<'de> for RawActor {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawActor;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name or a map with `ref`, `role` and `kind`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawActor, E> {
+                Ok(RawActor::Plain(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawActor, E> {
+                Ok(RawActor::Plain(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawActor, E> {
+                Ok(RawActor::Plain(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawActor, A::Error> {
+                RawActorMap::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawActor::Map)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvent {
+    date: Option<S>,
+    title: Option<S>,
+    actors: Option<Vec<S>>,
+    countries: Option<Vec<S>>,
+    sources: Option<Vec<S>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Option<S>,
+    publisher: Option<S>,
+    title: Option<S>,
+    url: Option<S>,
+    author: Option<S>,
+    published: Option<S>,
+    accessed: Option<S>,
+    lang: Option<S>,
+    archive: Option<S>,
+    reliability: Option<S>,
+    credibility: Option<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJudgment {
+    text: Option<S>,
+    likelihood: Option<S>,
+    confidence: Option<S>,
+    sources: Option<Vec<S>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    name: Option<S>,
+    aliases: Option<Vec<S>>,
+    countries: Option<Vec<S>>,
+    role: Option<S>,
+    born: Option<S>,
+    wikidata: Option<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    name: Option<S>,
+    aliases: Option<Vec<S>>,
+    countries: Option<Vec<S>>,
+    role: Option<S>,
+    founded: Option<S>,
+    wikidata: Option<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCountry {
+    name: Option<S>,
+    aliases: Option<Vec<S>>,
+    wikidata: Option<S>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    title: Option<S>,
+    slug: Option<S>,
+    draft: Option<Spanned<bool>>,
+}
+
+// ---- typed documents -------------------------------------------------------------------------
+
+/// Entity kinds; the order is the order of lists on pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    Country,
+}
+
+impl EntityKind {
+    /// The URL section: `people`, `organisations`, `countries`.
+    pub fn section(self) -> &'static str {
+        match self {
+            EntityKind::Person => "people",
+            EntityKind::Organisation => "organisations",
+            EntityKind::Country => "countries",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Country => "country",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ActorRef {
+    pub reference: At<String>,
+    pub role: Option<String>,
+    /// `kind: organisation` (or `person`) for an unregistered actor.
+    pub kind: Option<EntityKind>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub date: Edtf,
+    pub title: String,
+    pub actors: Vec<At<String>>,
+    pub countries: Vec<At<String>>,
+    /// Indices into the briefing's `sources`.
+    pub sources: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub publisher: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<Edtf>,
+    pub accessed: Option<Edtf>,
+    pub lang: Option<String>,
+    pub archive: Option<String>,
+    /// Admiralty source reliability, `A`–`F`.
+    pub reliability: Option<char>,
+    /// Admiralty information credibility, 1–6.
+    pub credibility: Option<u8>,
+}
+
+/// ICD 203 expressions of likelihood, least to most likely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Likelihood {
+    AlmostNoChance,
+    VeryUnlikely,
+    Unlikely,
+    RoughlyEvenChance,
+    Likely,
+    VeryLikely,
+    AlmostCertain,
+}
+
+impl Likelihood {
+    pub const TERMS: [(&'static str, Likelihood, &'static str); 7] = [
+        ("almost no chance", Likelihood::AlmostNoChance, "01–05 %"),
+        ("very unlikely", Likelihood::VeryUnlikely, "05–20 %"),
+        ("unlikely", Likelihood::Unlikely, "20–45 %"),
+        ("roughly even chance", Likelihood::RoughlyEvenChance, "45–55 %"),
+        ("likely", Likelihood::Likely, "55–80 %"),
+        ("very likely", Likelihood::VeryLikely, "80–95 %"),
+        ("almost certain", Likelihood::AlmostCertain, "95–99 %"),
+    ];
+
+    fn parse(s: &str) -> Option<Likelihood> {
+        let s = s.trim().to_lowercase();
+        Self::TERMS.iter().find(|t| t.0 == s).map(|t| t.1)
+    }
+
+    pub fn term(self) -> &'static str {
+        Self::TERMS[self as usize].0
+    }
+
+    pub fn range(self) -> &'static str {
+        Self::TERMS[self as usize].2
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    Low,
+    Moderate,
+    High,
+}
+
+impl Confidence {
+    fn parse(s: &str) -> Option<Confidence> {
+        match s.trim().to_lowercase().as_str() {
+            "low" => Some(Confidence::Low),
+            "moderate" => Some(Confidence::Moderate),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+
+    pub fn term(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Moderate => "moderate",
+            Confidence::High => "high",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyJudgment {
+    pub text: String,
+    pub likelihood: Option<Likelihood>,
+    pub confidence: Option<Confidence>,
+    pub sources: Vec<usize>,
+}
+
+/// Markdown with the file line it starts on, so body diagnostics get file positions.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub text: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    pub rel: String,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: Option<At<String>>,
+    pub lang: String,
+    pub slug: At<Slug>,
+    pub draft: bool,
+    pub tlp: Tlp,
+    pub tags: Vec<String>,
+    pub actors: Vec<ActorRef>,
+    pub countries: Vec<At<String>>,
+    pub events: Vec<Event>,
+    pub sources: Vec<Source>,
+    pub key_judgments: Vec<KeyJudgment>,
+    pub related: Vec<At<String>>,
+    pub body: Body,
+}
+
+/// A registry file: `content/people/<id>.md`, `organisations/<id>.md` or `countries/<cc>.md`.
+#[derive(Debug, Clone)]
+pub struct EntityFile {
+    pub rel: String,
+    pub kind: EntityKind,
+    /// The file stem as written.
+    pub stem: String,
+    pub name: Option<At<String>>,
+    pub aliases: Vec<At<String>>,
+    pub countries: Vec<At<String>>,
+    pub role: Option<String>,
+    /// `born` for people, `founded` for organisations.
+    pub since: Option<Edtf>,
+    pub wikidata: Option<String>,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub rel: String,
+    pub title: String,
+    pub slug: At<Slug>,
+    pub draft: bool,
+    pub body: Body,
+}
+
+#[derive(Debug, Clone)]
+pub enum Document {
+    Briefing(Box<Briefing>),
+    Entity(Box<EntityFile>),
+    Page(Box<Page>),
+}
+
+/// Site-wide values the front matter stage needs.
+#[derive(Debug, Clone)]
+pub struct Defaults<'a> {
+    pub language: &'a str,
+    pub tlp: Tlp,
+}
+
+// ---- conversion ------------------------------------------------------------------------------
+
+/// Parses one file; `None` when it has errors that leave nothing usable.
+pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) -> Option<Document> {
+    let Some(split) = file.split() else {
+        diags.error(&file.rel, Pos::START, "missing front matter: the file must start with a line `---`, then YAML, then a closing `---` line");
+        return None;
+    };
+    let mut cx = Cx { rel: &file.rel, line0: split.yaml_line - 1, diags };
+    let body = Body { text: split.body.to_string(), line: body_line(&file.text, &split) };
+    match file.kind {
+        FileKind::Briefing => {
+            let raw: RawBriefing = cx.yaml(split.yaml)?;
+            cx.briefing(file, raw, body, defaults).map(|b| Document::Briefing(Box::new(b)))
+        }
+        FileKind::Person => {
+            let raw: RawPerson = cx.yaml(split.yaml)?;
+            let since = cx.edtf_opt(raw.born);
+            Some(cx.entity(file, EntityKind::Person, raw.name, raw.aliases, raw.countries, raw.role, since, raw.wikidata, body))
+        }
+        FileKind::Organisation => {
+            let raw: RawOrganisation = cx.yaml(split.yaml)?;
+            let since = cx.edtf_opt(raw.founded);
+            Some(cx.entity(file, EntityKind::Organisation, raw.name, raw.aliases, raw.countries, raw.role, since, raw.wikidata, body))
+        }
+        FileKind::Country => {
+            let raw: RawCountry = cx.yaml(split.yaml)?;
+            Some(cx.entity(file, EntityKind::Country, raw.name, raw.aliases, None, None, None, raw.wikidata, body))
+        }
+        FileKind::Page => {
+            let raw: RawPage = cx.yaml(split.yaml)?;
+            let title = cx.required(raw.title, "title")?;
+            let slug = cx.slug(raw.slug, &file.stem, defaults.language)?;
+            Some(Document::Page(Box::new(Page {
+                rel: file.rel.clone(),
+                title: title.value,
+                slug,
+                draft: raw.draft.is_some_and(|d| d.value),
+                body,
+            })))
+        }
+    }
+}
+
+fn body_line(text: &str, split: &Split) -> u32 {
+    text[..split.body_offset].matches('\n').count() as u32 + 1
+}
+
+struct Cx<'a> {
+    rel: &'a str,
+    /// File line of the YAML's line 0.
+    line0: u32,
+    diags: &'a mut Diagnostics,
+}
+
+impl Cx<'_> {
+    fn pos(&self, loc: &serde_saphyr::Location) -> Pos {
+        if loc.line() == 0 {
+            return Pos::START;
+        }
+        Pos::new(self.line0 + loc.line() as u32, loc.column() as u32)
+    }
+
+    fn at(&self, s: S) -> At<String> {
+        let pos = self.pos(&s.referenced);
+        At::new(s.value, pos)
+    }
+
+    fn error(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.diags.error(self.rel, pos, msg);
+    }
+
+    fn yaml<T: for<'de> Deserialize<'de>>(&mut self, yaml: &str) -> Option<T> {
+        let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+        match serde_saphyr::from_str::<T>(yaml) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let pos = e.location().map_or(Pos::START, |l| self.pos(&l));
+                self.error(pos, yaml_message(&e.to_string()));
+                None
+            }
+        }
+    }
+
+    fn required(&mut self, v: Option<S>, key: &str) -> Option<At<String>> {
+        match v {
+            Some(s) if !s.value.trim().is_empty() => Some(self.at(s)),
+            Some(s) => {
+                let pos = self.pos(&s.referenced);
+                self.error(pos, format!("`{key}` must not be empty"));
+                None
+            }
+            None => {
+                self.error(Pos::START, format!("missing required key `{key}`"));
+                None
+            }
+        }
+    }
+
+    fn text_opt(&mut self, v: Option<S>) -> Option<String> {
+        v.map(|s| s.value.trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    fn list(&mut self, v: Option<Vec<S>>) -> Vec<At<String>> {
+        let mut out = Vec::new();
+        for s in v.unwrap_or_default() {
+            let a = self.at(s);
+            if a.value.trim().is_empty() {
+                self.error(a.pos, "empty entry");
+            } else {
+                out.push(At::new(a.value.trim().to_string(), a.pos));
+            }
+        }
+        out
+    }
+
+    fn edtf_opt(&mut self, v: Option<S>) -> Option<Edtf> {
+        let a = self.at(v?);
+        match a.value.parse::<Edtf>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(a.pos, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn full_date(&mut self, v: S) -> Option<Date> {
+        let a = self.at(v);
+        match parse_full(&a.value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(a.pos, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn url_opt(&mut self, v: Option<S>, key: &str) -> Option<String> {
+        let a = self.at(v?);
+        let u = a.value.trim();
+        let ok = ["http://", "https://"]
+            .iter()
+            .any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p))
+            && !u.contains(char::is_whitespace);
+        if !ok {
+            self.error(a.pos, format!("`{key}` must be an http or https URL, found \"{u}\""));
+            return None;
+        }
+        Some(u.to_string())
+    }
+
+    fn slug(&mut self, v: Option<S>, stem: &str, lang: &str) -> Option<At<Slug>> {
+        match v {
+            Some(s) => {
+                let a = self.at(s);
+                match Slug::parse(a.value.trim()) {
+                    Some(slug) => Some(At::new(slug, a.pos)),
+                    None => {
+                        self.error(a.pos, format!("invalid slug \"{}\": use only a-z, 0-9 and hyphens", a.value));
+                        None
+                    }
+                }
+            }
+            None => match Slug::from_text(stem, lang) {
+                Some(slug) => Some(At::new(slug, Pos::START)),
+                None => {
+                    self.error(Pos::START, format!("cannot make a slug from the file name \"{stem}\"; set `slug`"));
+                    None
+                }
+            },
+        }
+    }
+
+    fn lang(&mut self, v: Option<S>) -> Option<String> {
+        let a = self.at(v?);
+        let l = a.value.trim();
+        let ok = !l.is_empty()
+            && l.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        if !ok {
+            self.error(a.pos, format!("invalid language tag \"{l}\" (expected BCP 47, e.g. de or en-GB)"));
+            return None;
+        }
+        Some(l.to_string())
+    }
+
+    fn source_refs(&mut self, v: Option<Vec<S>>, ids: &[String]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for a in self.list(v) {
+            match ids.iter().position(|id| *id == a.value) {
+                Some(i) if !out.contains(&i) => out.push(i),
+                Some(_) => {}
+                None => self.error(a.pos, unknown_source(&a.value, ids)),
+            }
+        }
+        out
+    }
+
+    fn briefing(&mut self, file: &SourceFile, raw: RawBriefing, body: Body, defaults: &Defaults) -> Option<Briefing> {
+        let title = self.required(raw.title, "title");
+        let date = match raw.date {
+            Some(d) => self.full_date(d),
+            None => {
+                self.error(Pos::START, "missing required key `date`");
+                None
+            }
+        };
+        let updated = raw.updated.and_then(|d| self.full_date(d));
+        let summary = raw.summary.map(|s| self.at(s)).filter(|s| !s.value.trim().is_empty());
+        let lang = self.lang(raw.lang).unwrap_or_else(|| defaults.language.to_string());
+        let slug = self.slug(raw.slug, &file.stem, defaults.language);
+        let tlp = match raw.tlp {
+            Some(t) => {
+                let a = self.at(t);
+                a.value.parse::<Tlp>().map_err(|e| self.error(a.pos, e.to_string())).ok()
+            }
+            None => Some(defaults.tlp),
+        };
+        let mut tags = Vec::new();
+        for t in self.list(raw.tags) {
+            if slug::slugify(&t.value, defaults.language).is_empty() {
+                self.error(t.pos, format!("tag \"{}\" has no letters or digits", t.value));
+            } else if !tags.contains(&t.value) {
+                tags.push(t.value);
+            }
+        }
+        let mut actors = Vec::new();
+        for a in raw.actors.unwrap_or_default() {
+            let pos = self.pos(&a.referenced);
+            match a.value {
+                RawActor::Plain(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
+                RawActor::Plain(s) => actors.push(ActorRef { reference: At::new(s.trim().to_string(), pos), role: None, kind: None }),
+                RawActor::Map(m) => {
+                    let reference = self.at(m.reference);
+                    let role = self.text_opt(m.role);
+                    let kind = match m.kind {
+                        None => None,
+                        Some(k) => {
+                            let k = self.at(k);
+                            match k.value.trim().to_lowercase().as_str() {
+                                "person" => Some(EntityKind::Person),
+                                "organisation" | "organization" => Some(EntityKind::Organisation),
+                                other => {
+                                    self.error(k.pos, format!("unknown actor kind \"{other}\" (expected person or organisation)"));
+                                    None
+                                }
+                            }
+                        }
+                    };
+                    if reference.value.trim().is_empty() {
+                        self.error(reference.pos, "empty actor reference");
+                    } else {
+                        actors.push(ActorRef { reference: At::new(reference.value.trim().to_string(), reference.pos), role, kind });
+                    }
+                }
+            }
+        }
+        let countries = self.list(raw.countries);
+
+        // Sources first: events and judgments refer to them by id.
+        let mut sources = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        for s in raw.sources.unwrap_or_default() {
+            let item_pos = self.pos(&s.referenced);
+            let r = s.value;
+            let Some(id) = r.id.map(|i| self.at(i)) else {
+                self.error(item_pos, "source without `id`");
+                continue;
+            };
+            let idv = id.value.trim().to_string();
+            if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
+                self.error(id.pos, format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value));
+                continue;
+            }
+            if ids.contains(&idv) {
+                self.error(id.pos, format!("duplicate source id \"{idv}\""));
+                continue;
+            }
+            let reliability = r.reliability.and_then(|v| {
+                let a = self.at(v);
+                let t = a.value.trim().to_ascii_uppercase();
+                match t.as_str() {
+                    "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
+                    _ => {
+                        self.error(a.pos, format!("invalid reliability \"{}\" (expected a letter A to F)", a.value));
+                        None
+                    }
+                }
+            });
+            let credibility = r.credibility.and_then(|v| {
+                let a = self.at(v);
+                match a.value.trim().parse::<u8>() {
+                    Ok(n @ 1..=6) => Some(n),
+                    _ => {
+                        self.error(a.pos, format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value));
+                        None
+                    }
+                }
+            });
+            let source = Source {
+                id: idv.clone(),
+                publisher: self.text_opt(r.publisher),
+                title: self.text_opt(r.title),
+                url: self.url_opt(r.url, "url"),
+                author: self.text_opt(r.author),
+                published: self.edtf_opt(r.published),
+                accessed: self.edtf_opt(r.accessed),
+                lang: self.lang(r.lang),
+                archive: self.url_opt(r.archive, "archive"),
+                reliability,
+                credibility,
+            };
+            ids.push(idv);
+            sources.push(source);
+        }
+
+        let mut events = Vec::new();
+        for e in raw.events.unwrap_or_default() {
+            let item_pos = self.pos(&e.referenced);
+            let r = e.value;
+            let date = match r.date {
+                Some(d) => self.edtf_opt(Some(d)),
+                None => {
+                    self.error(item_pos, "event without `date`");
+                    None
+                }
+            };
+            let title = match r.title {
+                Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
+                _ => {
+                    self.error(item_pos, "event without `title`");
+                    None
+                }
+            };
+            let actors = self.list(r.actors);
+            let countries = self.list(r.countries);
+            let srcs = self.source_refs(r.sources, &ids);
+            if let (Some(date), Some(title)) = (date, title) {
+                events.push(Event { date, title, actors, countries, sources: srcs });
+            }
+        }
+
+        let mut key_judgments = Vec::new();
+        for k in raw.key_judgments.unwrap_or_default() {
+            let item_pos = self.pos(&k.referenced);
+            let r = k.value;
+            let text = self.text_opt(r.text);
+            let likelihood = r.likelihood.and_then(|v| {
+                let a = self.at(v);
+                Likelihood::parse(&a.value).or_else(|| {
+                    let terms: Vec<&str> = Likelihood::TERMS.iter().map(|t| t.0).collect();
+                    self.error(a.pos, format!("unknown likelihood \"{}\" (expected one of: {})", a.value, terms.join(", ")));
+                    None
+                })
+            });
+            let confidence = r.confidence.and_then(|v| {
+                let a = self.at(v);
+                Confidence::parse(&a.value).or_else(|| {
+                    self.error(a.pos, format!("unknown confidence \"{}\" (expected low, moderate or high)", a.value));
+                    None
+                })
+            });
+            let srcs = self.source_refs(r.sources, &ids);
+            match text {
+                Some(text) => key_judgments.push(KeyJudgment { text, likelihood, confidence, sources: srcs }),
+                None => self.error(item_pos, "key judgment without `text`"),
+            }
+        }
+        let related = self.list(raw.related);
+
+        Some(Briefing {
+            rel: file.rel.clone(),
+            title: title?.value.trim().to_string(),
+            date: date?,
+            updated,
+            summary,
+            lang,
+            slug: slug?,
+            draft: raw.draft.is_some_and(|d| d.value),
+            tlp: tlp?,
+            tags,
+            actors,
+            countries,
+            events,
+            sources,
+            key_judgments,
+            related,
+            body,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn entity(
+        &mut self,
+        file: &SourceFile,
+        kind: EntityKind,
+        name: Option<S>,
+        aliases: Option<Vec<S>>,
+        countries: Option<Vec<S>>,
+        role: Option<S>,
+        since: Option<Edtf>,
+        wikidata: Option<S>,
+        body: Body,
+    ) -> Document {
+        // Countries have a built-in name, so theirs is optional.
+        let name = match (kind, name) {
+            (EntityKind::Country, Some(n)) if n.value.trim().is_empty() => None,
+            (EntityKind::Country, n) => n.map(|n| self.at(n)),
+            (_, n) => self.required(n, "name"),
+        };
+        let name = name.map(|n| At::new(n.value.trim().to_string(), n.pos));
+        Document::Entity(Box::new(EntityFile {
+            rel: file.rel.clone(),
+            kind,
+            stem: file.stem.clone(),
+            name,
+            aliases: self.list(aliases),
+            countries: self.list(countries),
+            role: self.text_opt(role),
+            since,
+            wikidata: self.text_opt(wikidata),
+            body,
+        }))
+    }
+}
+
+/// serde-saphyr's message without its own `error: line N column M:` prefix and snippet.
+fn yaml_message(full: &str) -> String {
+    let first = full.lines().next().unwrap_or(full);
+    let mut m = first.strip_prefix("error: ").unwrap_or(first);
+    if let Some(rest) = m.strip_prefix("line ")
+        && let Some(i) = rest.find(": ")
+    {
+        m = &rest[i + 2..];
+    }
+    let m = m.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    if m.starts_with("unknown field") { format!("unknown key{}", &m["unknown field".len()..]) } else { format!("invalid YAML: {m}") }
+}
+
+pub fn unknown_source(id: &str, ids: &[String]) -> String {
+    let list = if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
+    format!("unknown source \"{id}\" (sources: {list})")
+}
+
+/// Duplicate slugs among pages of one kind are checked later; this helper reports the
+/// duplicated aliases within one file, which would otherwise pass silently.
+pub fn dedup_aliases(aliases: &[At<String>]) -> Vec<&At<String>> {
+    let mut seen = HashSet::new();
+    aliases.iter().filter(|a| seen.insert(crate::entities::key::MatchKey::new(&a.value))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_briefing(text: &str) -> (Option<Briefing>, Vec<crate::diag::Diagnostic>) {
+        let f = SourceFile::new("content/briefings/x.md".into(), FileKind::Briefing, text);
+        let mut d = Diagnostics::new();
+        let doc = parse(&f, &Defaults { language: "de", tlp: Tlp::Clear }, &mut d);
+        let b = match doc {
+            Some(Document::Briefing(b)) => Some(*b),
+            _ => None,
+        };
+        (b, d.sorted())
+    }
+
+    #[test]
+    fn full_briefing_with_positions() {
+        let (b, d) = parse_briefing(
+            "---\ntitle: T\ndate: 2025-09-04\ntlp: TLP:AMBER\nactors:\n  - xi-jinping\n  - {ref: Ramon Pacheco Pardo, role: Experte}\n  - {ref: Planungskommission, kind: organisation}\ncountries: [CN, \"North Korea\"]\nevents:\n  - {date: 1961, title: Vertrag, sources: [x]}\nsources:\n  - {id: x, url: https://e.org, reliability: B, credibility: 2}\n---\nBody\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let b = b.unwrap();
+        assert_eq!(b.tlp, Tlp::Amber);
+        assert_eq!(b.slug.value.as_str(), "x");
+        assert_eq!(b.actors[0].reference.pos, Pos::new(6, 5));
+        assert_eq!(b.actors[1].role.as_deref(), Some("Experte"));
+        assert_eq!(b.actors[2].kind, Some(EntityKind::Organisation));
+        assert_eq!(b.countries[1].pos, Pos::new(9, 17));
+        assert_eq!(b.events[0].date.edtf(), "1961");
+        assert_eq!(b.sources[0].reliability, Some('B'));
+        assert_eq!(b.sources[0].credibility, Some(2));
+        assert_eq!(b.body.line, 15);
+    }
+
+    #[test]
+    fn unknown_key_points_at_key() {
+        let (_, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\ncountires: [CN]\n---\n");
+        assert_eq!((d[0].line, d[0].col), (4, 1));
+        assert!(d[0].message.starts_with("unknown key `countires`"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn value_errors_are_all_reported() {
+        let (_, d) = parse_briefing(
+            "---\ntitle: T\ndate: 2025-13-01\ntlp: orange\nsources:\n  - {id: a, url: ftp://x, reliability: G, credibility: 9}\nevents:\n  - {date: June 2019, title: E, sources: [b]}\n---\n",
+        );
+        let at: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at, [(3, 7), (4, 6), (6, 18), (6, 40), (6, 56), (8, 12), (8, 43)], "{d:#?}");
+    }
+
+    #[test]
+    fn missing_front_matter_at_1_1() {
+        let (_, d) = parse_briefing("title: T\n");
+        assert_eq!((d[0].line, d[0].col), (1, 1));
+    }
+
+    #[test]
+    fn yaml_syntax_error_is_located() {
+        let (_, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors: [a, b\n---\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].line >= 4, "{d:?}");
+    }
+
+    #[test]
+    fn unknown_key_in_actor_map() {
+        let (_, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors:\n  - {ref: A, rolle: B}\n---\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("rolle"));
+        assert_eq!(d[0].line, 5);
+    }
+}

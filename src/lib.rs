@@ -1,0 +1,13 @@
+//! dossier: a static-site generator for briefing dossiers.
+//!
+//! The build is a chain of stages, each a module with a typed output; `pipeline` spells out
+//! their order and is the only place that calls them in sequence.
+
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod entities;
+pub mod frontmatter;
+pub mod load;
+pub mod slug;
+pub mod tlp;

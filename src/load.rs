@@ -1,0 +1,201 @@
+//! Loading: finds the content files of a site, reads them in parallel and splits each into its
+//! YAML front matter and Markdown body, keeping the line offsets that diagnostics need.
+
+use crate::diag::{Diagnostics, Pos};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// What a content file is, decided by the folder it sits in (FORMAT.md section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    Briefing,
+    Person,
+    Organisation,
+    Country,
+    Page,
+}
+
+/// One content file, read and normalised (no BOM, `\n` line ends).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root with `/` separators: what diagnostics print.
+    pub rel: String,
+    pub kind: FileKind,
+    /// The file name without `.md`.
+    pub stem: String,
+    pub text: String,
+}
+
+/// A file cut at its front matter fences.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// The 1-based file line on which `yaml` starts.
+    pub yaml_line: u32,
+    pub body: &'a str,
+    /// Byte offset of `body` within the file text.
+    pub body_offset: usize,
+}
+
+impl SourceFile {
+    pub fn new(rel: String, kind: FileKind, raw: &str) -> SourceFile {
+        let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+        let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() };
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let stem = name.strip_suffix(".md").unwrap_or(name).to_string();
+        SourceFile { rel, kind, stem, text }
+    }
+
+    /// `None` when the file does not start with a `---` line closed by another.
+    pub fn split(&self) -> Option<Split<'_>> {
+        let text = self.text.as_str();
+        let first_end = text.find('\n')?;
+        if text[..first_end].trim_end() != "---" {
+            return None;
+        }
+        let yaml_start = first_end + 1;
+        let mut line_start = yaml_start;
+        while line_start <= text.len() {
+            let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+            if text[line_start..line_end].trim_end() == "---" {
+                let body_offset = (line_end + 1).min(text.len());
+                return Some(Split {
+                    yaml: &text[yaml_start..line_start],
+                    yaml_line: 2,
+                    body: &text[body_offset..],
+                    body_offset,
+                });
+            }
+            if line_end == text.len() {
+                break;
+            }
+            line_start = line_end + 1;
+        }
+        None
+    }
+}
+
+/// True for names the loader skips: hidden, underscore-prefixed and editor back-up files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('_')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Decides a file's kind from its path below `content/`, or `None` when it is not content.
+pub fn classify(rel_in_content: &Path) -> Option<FileKind> {
+    if rel_in_content.extension()? != "md" {
+        return None;
+    }
+    let mut comps = rel_in_content.components().map(|c| c.as_os_str().to_str().unwrap_or(""));
+    let section = comps.next()?;
+    let depth = rel_in_content.components().count();
+    match (section, depth) {
+        ("briefings", d) if d >= 2 => Some(FileKind::Briefing),
+        ("people", 2) => Some(FileKind::Person),
+        ("organisations", 2) => Some(FileKind::Organisation),
+        ("countries", 2) => Some(FileKind::Country),
+        ("pages", 2) => Some(FileKind::Page),
+        _ => None,
+    }
+}
+
+/// Lists the content files of a site (sorted, so every run sees the same order).
+pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
+    let content = root.join(CONTENT_DIR);
+    let mut found = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel_in_content) = entry.path().strip_prefix(&content) else { continue };
+        let rel = rel_path(root, entry.path());
+        match classify(rel_in_content) {
+            Some(kind) => found.push((entry.path().to_path_buf(), rel, kind)),
+            None if rel.ends_with(".md") => diags.warning(
+                &rel,
+                Pos::START,
+                "not in briefings/, people/, organisations/, countries/ or pages/; ignored",
+            ),
+            None => {}
+        }
+    }
+    found
+}
+
+/// Reads files in parallel; unreadable or non-UTF-8 files become errors at 1:1.
+pub fn read_all(files: Vec<(PathBuf, String, FileKind)>) -> (Vec<SourceFile>, Diagnostics) {
+    let results: Vec<Result<SourceFile, (String, String)>> = files
+        .into_par_iter()
+        .map(|(path, rel, kind)| match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(s) => Ok(SourceFile::new(rel, kind, &s)),
+                Err(_) => Err((rel, "file is not valid UTF-8".to_string())),
+            },
+            Err(e) => Err((rel, format!("cannot read file: {e}"))),
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut out = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => out.push(f),
+            Err((rel, msg)) => diags.error(&rel, Pos::START, msg),
+        }
+    }
+    (out, diags)
+}
+
+/// `root`-relative path with forward slashes.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_with_bom_and_crlf() {
+        let f = SourceFile::new("content/briefings/a.md".into(), FileKind::Briefing, "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n");
+        let s = f.split().unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(f.stem, "a");
+    }
+
+    #[test]
+    fn missing_fence_is_none() {
+        let f = SourceFile::new("x.md".into(), FileKind::Page, "title: A\n---\n");
+        assert!(f.split().is_none());
+        let g = SourceFile::new("x.md".into(), FileKind::Page, "---\ntitle: A\n");
+        assert!(g.split().is_none());
+        let h = SourceFile::new("x.md".into(), FileKind::Page, "---\ntitle: A\n---");
+        assert_eq!(h.split().unwrap().body, "");
+    }
+
+    #[test]
+    fn classifies_by_folder() {
+        assert_eq!(classify(Path::new("briefings/2025/x.md")), Some(FileKind::Briefing));
+        assert_eq!(classify(Path::new("people/xi.md")), Some(FileKind::Person));
+        assert_eq!(classify(Path::new("people/sub/xi.md")), None);
+        assert_eq!(classify(Path::new("countries/kp.md")), Some(FileKind::Country));
+        assert_eq!(classify(Path::new("briefings/x.txt")), None);
+        assert!(is_ignored_name("#x.md#") && is_ignored_name("x.md~") && is_ignored_name(".x.md.swp"));
+    }
+}
