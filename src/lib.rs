@@ -9,5 +9,6 @@ pub mod diag;
 pub mod entities;
 pub mod frontmatter;
 pub mod load;
+pub mod markdown;
 pub mod slug;
 pub mod tlp;

@@ -1,0 +1,493 @@
+//! Markdown: renders bodies, summaries and judgments with pulldown-cmark, resolving
+//! `[[wikilinks]]` and `[@citations]`, numbering footnotes, giving headings unique ids and
+//! escaping raw HTML. Output HTML is root-relative: links carry a placeholder that each page
+//! replaces with its own path to the site root.
+
+use crate::diag::{Diagnostics, Pos, pos_at};
+use crate::entities::{EntityId, Registry};
+use crate::frontmatter::{EntityKind, Source, unknown_source};
+use crate::slug::slugify;
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape as escape;
+use std::collections::{HashMap, HashSet};
+
+/// Stands for "the path from this page to the site root" in rendered HTML.
+pub const ROOT: &str = "\u{E000}";
+
+/// Ids the briefing template uses itself; body headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main", "content", "top", "summary", "key-judgments", "actors", "countries", "events", "body",
+    "sources", "backlinks", "related", "footnotes", "tlp", "profile", "briefings", "timeline",
+    "appears-with", "nav", "search",
+];
+
+/// HTML whose site links are relative to a placeholder root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RootRelative(String);
+
+impl RootRelative {
+    /// The HTML for a page whose path to the site root is `root` (`../../`, or a base URL).
+    pub fn at(&self, root: &str) -> String {
+        self.0.replace(ROOT, root)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What a wikilink points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Briefing(usize),
+    Entity(EntityId),
+}
+
+/// What body rendering needs to know of the rest of the site.
+pub struct LinkEnv<'a> {
+    pub registry: &'a Registry,
+    /// Published briefings by slug: index and title.
+    pub briefings: &'a HashMap<String, (usize, String)>,
+    /// Slugs of briefings the gate withholds: linking to one is an error, not a leak.
+    pub withheld: &'a HashSet<String>,
+    pub lang: &'a str,
+    pub allow_html: bool,
+}
+
+impl LinkEnv<'_> {
+    fn target_url_and_title(&self, t: Target) -> (String, String) {
+        match t {
+            Target::Briefing(i) => {
+                let (slug, (_, title)) = self.briefings.iter().find(|(_, v)| v.0 == i).expect("known briefing");
+                (format!("briefings/{slug}/"), title.clone())
+            }
+            Target::Entity(id) => {
+                let e = self.registry.get(id);
+                (e.url(), e.name.clone())
+            }
+        }
+    }
+
+    /// Resolves a wikilink target (FORMAT.md section 4).
+    pub fn resolve(&self, raw: &str) -> Result<Target, String> {
+        let raw = raw.trim();
+        let (prefix, rest) = match raw.split_once('/') {
+            Some((p @ ("briefings" | "people" | "organisations" | "organizations" | "countries"), r)) => (Some(p), r.trim()),
+            _ => (None, raw),
+        };
+        let briefing = || {
+            let slug = if self.briefings.contains_key(rest) { rest.to_string() } else { slugify(rest, self.lang) };
+            if let Some((i, _)) = self.briefings.get(&slug) {
+                Ok(Some(Target::Briefing(*i)))
+            } else if self.withheld.contains(&slug) {
+                Err(format!("[[{raw}]] links to a briefing that this build withholds (draft or TLP above publish_tlp)"))
+            } else {
+                Ok(None)
+            }
+        };
+        let kind = match prefix {
+            Some("briefings") => {
+                return briefing()?.ok_or_else(|| format!("no briefing with slug \"{rest}\" for [[{raw}]]"));
+            }
+            Some("people") => Some(EntityKind::Person),
+            Some("organisations" | "organizations") => Some(EntityKind::Organisation),
+            Some("countries") => Some(EntityKind::Country),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            return self
+                .registry
+                .lookup_kind(kind, rest, self.lang)
+                .map(Target::Entity)
+                .ok_or_else(|| format!("no {} \"{rest}\" for [[{raw}]]", kind.name()));
+        }
+        let entity = self.registry.lookup(rest, self.lang);
+        match (briefing()?, entity) {
+            (Some(b), None) => Ok(b),
+            (None, Some(e)) => Ok(Target::Entity(e)),
+            (Some(_), Some(e)) => {
+                let e = self.registry.get(e);
+                Err(format!(
+                    "[[{raw}]] is ambiguous: a briefing and the {} \"{}\"; write [[briefings/{rest}]] or [[{}/{}]]",
+                    e.kind.name(),
+                    e.name,
+                    e.kind.section(),
+                    e.id
+                ))
+            }
+            (None, None) => Err(format!("unresolved link [[{raw}]]: no briefing, person, organisation or country of that name")),
+        }
+    }
+}
+
+/// Where a Markdown text sits in its file, to turn offsets into file positions.
+#[derive(Debug, Clone, Copy)]
+pub enum Place {
+    /// A body starting at the beginning of this file line.
+    Body { line: u32 },
+    /// A YAML scalar starting at this position (a summary, a judgment).
+    Inline { pos: Pos },
+}
+
+impl Place {
+    fn pos(self, text: &str, offset: usize) -> Pos {
+        let p = pos_at(text, offset);
+        match self {
+            Place::Body { line } => Pos::new(line + p.line - 1, p.col),
+            Place::Inline { pos } if p.line == 1 => Pos::new(pos.line, pos.col + p.col - 1),
+            Place::Inline { pos } => Pos::new(pos.line + p.line - 1, p.col),
+        }
+    }
+}
+
+/// The rendered HTML and what it links to.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: RootRelative,
+    pub targets: Vec<Target>,
+    /// Indices of the sources cited.
+    pub cited: Vec<usize>,
+}
+
+const CITE: &str = "\u{E001}cite";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Renders Markdown. `sources` is `Some` where citations are allowed (briefings).
+pub fn render(
+    text: &str,
+    place: Place,
+    inline: bool,
+    sources: Option<&[Source]>,
+    env: &LinkEnv,
+    rel: &str,
+    diags: &mut Diagnostics,
+) -> Rendered {
+    let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
+        let r = link.reference.trim();
+        let is_cite = r.starts_with('@') && r.split(';').all(|p| p.trim().starts_with('@') && p.trim().len() > 1);
+        is_cite.then(|| (CowStr::from(CITE), CowStr::from("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(text, options(), Some(&mut callback));
+    let mut r = Renderer {
+        text,
+        place,
+        sources,
+        env,
+        rel,
+        diags,
+        out: Vec::new(),
+        targets: Vec::new(),
+        cited: Vec::new(),
+        footnotes: Footnotes::default(),
+        link_close: Vec::new(),
+    };
+    r.run(parser.into_offset_iter());
+    let mut events = std::mem::take(&mut r.out);
+    assign_heading_ids(&mut events, env.lang);
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    r.footnotes.finish(&mut html);
+    if inline {
+        let t = html.trim();
+        if let Some(inner) = t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>"))
+            && !inner.contains("<p>")
+        {
+            html = inner.to_string();
+        }
+    }
+    Rendered { html: RootRelative(html), targets: r.targets, cited: r.cited }
+}
+
+#[derive(Default)]
+struct Footnotes {
+    /// Label → number, in order of first reference.
+    numbers: HashMap<String, usize>,
+    refs_seen: HashMap<usize, usize>,
+    /// Number → rendered definition.
+    defs: Vec<(usize, String)>,
+}
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    fn finish(&mut self, html: &mut String) {
+        if self.defs.is_empty() {
+            return;
+        }
+        self.defs.sort_by_key(|d| d.0);
+        html.push_str("<section class=\"footnotes\" id=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
+        for (n, def) in &self.defs {
+            html.push_str(&format!(
+                "<li id=\"fn-{n}\">{} <a href=\"#fnref-{n}\" class=\"footnote-backref\" role=\"doc-backlink\" aria-label=\"↩\">↩</a></li>\n",
+                def.trim()
+            ));
+        }
+        html.push_str("</ol>\n</section>\n");
+    }
+}
+
+struct Renderer<'a, 'd> {
+    text: &'a str,
+    place: Place,
+    sources: Option<&'a [Source]>,
+    env: &'a LinkEnv<'a>,
+    rel: &'a str,
+    diags: &'d mut Diagnostics,
+    out: Vec<Event<'a>>,
+    targets: Vec<Target>,
+    cited: Vec<usize>,
+    footnotes: Footnotes,
+    /// How to close each open link.
+    link_close: Vec<LinkClose>,
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn error(&mut self, offset: usize, msg: String) {
+        let pos = self.place.pos(self.text, offset);
+        self.diags.error(self.rel, pos, msg);
+    }
+
+    fn run(&mut self, iter: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) {
+        // Inner events of a link whose text we replace are skipped; `Some(close)` until its end.
+        let mut skipping: Option<&'static str> = None;
+        let mut in_footnote: Option<(usize, Vec<Event<'a>>)> = None;
+        let mut image: Option<(String, String, String)> = None;
+        for (event, range) in iter {
+            if let Some((_, alt, _)) = image.as_mut() {
+                match event {
+                    Event::End(TagEnd::Image) => {
+                        let (src, alt, title) = image.take().unwrap_or_default();
+                        let mut h = format!("<img src=\"{src}\" alt=\"{}\"", esc(&alt));
+                        if !title.is_empty() {
+                            h.push_str(&format!(" title=\"{}\"", esc(&title)));
+                        }
+                        h.push_str(" />");
+                        self.emit(Event::InlineHtml(h.into()), &mut in_footnote);
+                    }
+                    Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                    _ => {}
+                }
+                continue;
+            }
+            if let Some(close) = skipping {
+                if matches!(event, Event::End(TagEnd::Link)) {
+                    skipping = None;
+                    if !close.is_empty() {
+                        self.emit(Event::InlineHtml(close.into()), &mut in_footnote);
+                    }
+                }
+                continue;
+            }
+            match event {
+                Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                    if dest_url.as_ref() == CITE {
+                        self.citation(&self.text[range.clone()], range.start, &mut in_footnote);
+                        skipping = Some("");
+                        continue;
+                    }
+                    if let LinkType::WikiLink { has_pothole } = link_type {
+                        let ref_offset = range.start + 2;
+                        match self.env.resolve(&dest_url) {
+                            Ok(t) => {
+                                if !self.targets.contains(&t) {
+                                    self.targets.push(t);
+                                }
+                                let (url, label) = self.env.target_url_and_title(t);
+                                let class = match t {
+                                    Target::Briefing(_) => "wikilink briefing-link",
+                                    Target::Entity(id) => match self.env.registry.get(id).kind {
+                                        EntityKind::Person => "wikilink person-link",
+                                        EntityKind::Organisation => "wikilink organisation-link",
+                                        EntityKind::Country => "wikilink country-link",
+                                    },
+                                };
+                                let open = format!("<a href=\"{ROOT}{url}\" class=\"{class}\">");
+                                if has_pothole {
+                                    self.emit(Event::InlineHtml(open.into()), &mut in_footnote);
+                                    self.out_mark_link(LinkClose::Html);
+                                } else {
+                                    self.emit(Event::InlineHtml(format!("{open}{}", esc(&label)).into()), &mut in_footnote);
+                                    skipping = Some("</a>");
+                                }
+                            }
+                            Err(msg) => {
+                                self.error(ref_offset, msg);
+                                self.emit(Event::InlineHtml("<span class=\"broken-link\">".into()), &mut in_footnote);
+                                self.out_mark_link(LinkClose::Span);
+                            }
+                        }
+                        continue;
+                    }
+                    if let Some(path) = root_absolute(&dest_url) {
+                        let mut h = format!("<a href=\"{ROOT}{}\"", href(path));
+                        if !title.is_empty() {
+                            h.push_str(&format!(" title=\"{}\"", esc(&title)));
+                        }
+                        h.push('>');
+                        self.emit(Event::InlineHtml(h.into()), &mut in_footnote);
+                        self.out_mark_link(LinkClose::Html);
+                        continue;
+                    }
+                    self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id: CowStr::from("") }), &mut in_footnote);
+                    self.out_mark_link(LinkClose::Native);
+                }
+                Event::End(TagEnd::Link) => {
+                    let close = self.link_close.pop().unwrap_or(LinkClose::Native);
+                    let e = match close {
+                        LinkClose::Native => Event::End(TagEnd::Link),
+                        LinkClose::Html => Event::InlineHtml("</a>".into()),
+                        LinkClose::Span => Event::InlineHtml("</span>".into()),
+                    };
+                    self.emit(e, &mut in_footnote);
+                }
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let src = match root_absolute(&dest_url) {
+                        Some(path) => format!("{ROOT}{}", href(path)),
+                        None => href(&dest_url),
+                    };
+                    image = Some((src, String::new(), title.to_string()));
+                }
+                Event::Html(h) | Event::InlineHtml(h) if !self.env.allow_html => {
+                    self.emit(Event::Text(h), &mut in_footnote);
+                }
+                Event::FootnoteReference(label) => {
+                    let n = self.footnotes.number(&label);
+                    let seen = self.footnotes.refs_seen.entry(n).or_insert(0);
+                    *seen += 1;
+                    let id = if *seen == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{seen}") };
+                    let h = format!("<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\" role=\"doc-noteref\">{n}</a></sup>");
+                    self.emit(Event::InlineHtml(h.into()), &mut in_footnote);
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let n = self.footnotes.number(&label);
+                    in_footnote = Some((n, Vec::new()));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((n, events)) = in_footnote.take() {
+                        let mut h = String::new();
+                        pulldown_cmark::html::push_html(&mut h, events.into_iter());
+                        // A single paragraph reads better inline with the back-link.
+                        let t = h.trim();
+                        let h = match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+                            Some(inner) if !inner.contains("<p>") => inner.to_string(),
+                            _ => h,
+                        };
+                        self.footnotes.defs.push((n, h));
+                    }
+                }
+                other => self.emit(other, &mut in_footnote),
+            }
+        }
+    }
+
+    fn emit(&mut self, e: Event<'a>, in_footnote: &mut Option<(usize, Vec<Event<'a>>)>) {
+        match in_footnote {
+            Some((_, v)) => v.push(e),
+            None => self.out.push(e),
+        }
+    }
+
+    fn citation(&mut self, src_text: &str, offset: usize, in_footnote: &mut Option<(usize, Vec<Event<'a>>)>) {
+        let inner = src_text.trim_start_matches('[').trim_end_matches(']');
+        let inner_start = offset + src_text.find(inner).unwrap_or(0);
+        let mut links = Vec::new();
+        let mut cursor = 0;
+        for part in inner.split(';') {
+            let part_offset = inner_start + cursor + (part.len() - part.trim_start().len());
+            cursor += part.len() + 1;
+            let id = part.trim().trim_start_matches('@').trim();
+            let Some(sources) = self.sources else {
+                self.error(part_offset, format!("citation [@{id}] outside a briefing: only briefings have sources"));
+                continue;
+            };
+            match sources.iter().position(|s| s.id == id) {
+                Some(i) => {
+                    if !self.cited.contains(&i) {
+                        self.cited.push(i);
+                    }
+                    let n = i + 1;
+                    let title = sources[i].publisher.as_deref().or(sources[i].title.as_deref()).unwrap_or(id);
+                    links.push(format!("<a href=\"#source-{n}\" title=\"{}\">{n}</a>", esc(title)));
+                }
+                None => {
+                    let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+                    let msg = unknown_source(id, &ids).replacen(&format!("\"{id}\""), &format!("\"{id}\" in citation"), 1);
+                    self.error(part_offset, msg);
+                }
+            }
+        }
+        let h = format!("<sup class=\"citation\">[{}]</sup>", links.join(", "));
+        self.emit(Event::InlineHtml(h.into()), in_footnote);
+    }
+
+    fn out_mark_link(&mut self, close: LinkClose) {
+        self.link_close.push(close);
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum LinkClose {
+    Native,
+    Html,
+    Span,
+}
+
+fn root_absolute(url: &str) -> Option<&str> {
+    url.strip_prefix('/').filter(|rest| !rest.starts_with('/'))
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape::escape_html(&mut out, s);
+    out
+}
+
+fn href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = escape::escape_href(&mut out, s);
+    out
+}
+
+/// Gives every heading a unique id from its text, avoiding the template's own ids.
+fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = match slugify(&text, lang) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            };
+            let mut id = base.clone();
+            let mut n = 1;
+            while used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(id.clone());
+            if let Event::Start(Tag::Heading { id: hid, .. }) = &mut events[i] {
+                *hid = Some(CowStr::from(id));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
