@@ -736,16 +736,19 @@ impl Cx<'_> {
         }
         let related = self.list(raw.related);
 
+        // A briefing with a broken required value is kept, with stand-ins, so that the later
+        // stages still check its references: every error in one run. Errors stop the build.
+        let fallback_slug = || At::new(Slug::parse("invalid").expect("valid slug"), Pos::START);
         Some(Briefing {
             rel: file.rel.clone(),
-            title: title?.value.trim().to_string(),
-            date: date?,
+            title: title.map(|t| t.value.trim().to_string()).unwrap_or_default(),
+            date: date.unwrap_or(jiff::civil::date(1970, 1, 1)),
             updated,
             summary,
             lang,
-            slug: slug?,
+            slug: slug.unwrap_or_else(fallback_slug),
             draft: raw.draft.is_some_and(|d| d.value),
-            tlp: tlp?,
+            tlp: tlp.unwrap_or(defaults.tlp),
             tags,
             actors,
             countries,

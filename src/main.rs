@@ -1,1 +1,77 @@
-fn main() {}
+//! The `dossier` command line.
+
+use clap::{Parser, Subcommand};
+use dossier::commands::{self, Format};
+use dossier::config::Overrides;
+use dossier::tlp::Tlp;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "dossier", version, about = "Build briefing dossiers into cross-linked static sites")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder.
+    Build {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Publish drafts too.
+        #[arg(long)]
+        drafts: bool,
+        /// The most restricted TLP level to publish (overrides publish_tlp).
+        #[arg(long, value_parser = parse_tlp)]
+        tlp: Option<Tlp>,
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Validate the content without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_tlp)]
+        tlp: Option<Tlp>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a new briefing dated today.
+    New {
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site with one example briefing.
+    Init { dir: PathBuf },
+}
+
+fn parse_tlp(s: &str) -> Result<Tlp, String> {
+    s.parse().map_err(|e: dossier::tlp::UnknownTlp| e.to_string())
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { commands::EXIT_USAGE } else { commands::EXIT_OK };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Build { root, output, drafts, tlp, base_url } => {
+            let output = output.map(|o| if o.is_absolute() { o } else { std::env::current_dir().unwrap_or_default().join(o) });
+            commands::build::build(&root, &Overrides { output, drafts, tlp, base_url }, false)
+        }
+        Command::Check { root, drafts, tlp, format } => commands::build::check(&root, &Overrides { drafts, tlp, ..Overrides::default() }, format),
+        Command::New { title, root } => commands::new::new_briefing(&root, &title),
+        Command::Init { dir } => commands::new::init(&dir),
+    };
+    std::process::exit(code);
+}

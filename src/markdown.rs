@@ -403,7 +403,8 @@ impl<'a> Renderer<'a, '_> {
         let mut links = Vec::new();
         let mut cursor = 0;
         for part in inner.split(';') {
-            let part_offset = inner_start + cursor + (part.len() - part.trim_start().len());
+            // Point at the id itself, after the `@`.
+            let part_offset = inner_start + cursor + (part.len() - part.trim_start().len()) + 1;
             cursor += part.len() + 1;
             let id = part.trim().trim_start_matches('@').trim();
             let Some(sources) = self.sources else {

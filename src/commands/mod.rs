@@ -1,0 +1,58 @@
+//! The command line's actions: `build`, `check`, `new`, `init` (and `serve`, elsewhere), each a
+//! thin layer over the pipeline that decides what to print and which exit status to return.
+
+pub mod build;
+pub mod new;
+
+use crate::config::{Config, ConfigError, Overrides};
+use crate::diag::{Diagnostic, Diagnostics, summary_line};
+use std::path::Path;
+
+/// Exit statuses of FORMAT.md section 7.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_CONTENT: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Loads site.toml, printing its errors; `Err(exit status)` when it cannot be used.
+pub fn load_config(root: &Path, overrides: &Overrides) -> Result<Config, i32> {
+    match Config::load(root, overrides) {
+        Ok(c) => Ok(c),
+        Err(ConfigError::Read(path, e)) => {
+            eprintln!("{}", ConfigError::Read(path, e));
+            Err(EXIT_USAGE)
+        }
+        Err(ConfigError::Invalid(d)) => {
+            report(d, Format::Text);
+            Err(EXIT_USAGE)
+        }
+    }
+}
+
+/// Prints diagnostics to stderr (text) or stdout (json) and returns whether any is an error.
+pub fn report(diags: Diagnostics, format: Format) -> bool {
+    let errors = diags.error_count();
+    let warnings = diags.warning_count();
+    let list: Vec<Diagnostic> = diags.sorted();
+    match format {
+        Format::Text => {
+            for d in &list {
+                eprintln!("{d}");
+            }
+            if !list.is_empty() {
+                eprintln!("{}", summary_line(errors, warnings));
+            }
+        }
+        Format::Json => {
+            let out = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": list });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+    }
+    errors > 0
+}

@@ -1,0 +1,192 @@
+//! Index: the cross-references between briefings and entities that pages show — who appears
+//! where, with whom, in which events; backlinks; the timeline; sources by publisher; tags.
+//! Every table is built in one pass over the briefings, linear in their number.
+
+use crate::entities::{EntityId, Registry};
+use crate::frontmatter::{Briefing, EntityKind};
+use crate::markdown::Target;
+use crate::slug::slugify;
+use std::collections::{BTreeMap, HashMap};
+
+/// Index of a published briefing; briefings are sorted newest first, so ascending indices are
+/// newest-first lists.
+pub type BriefingIdx = usize;
+
+/// One event of one briefing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef {
+    pub briefing: BriefingIdx,
+    pub event: usize,
+}
+
+/// Sources that are the same document (same URL, or same title where there is none).
+#[derive(Debug, Clone)]
+pub struct SourceGroup {
+    /// (briefing, index into its sources), newest briefing first.
+    pub citations: Vec<(BriefingIdx, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    pub name: String,
+    pub slug: String,
+    pub groups: Vec<SourceGroup>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub briefings: Vec<BriefingIdx>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// Per entity: the briefings naming it (front matter, events or body), newest first.
+    pub entity_briefings: Vec<Vec<BriefingIdx>>,
+    /// Per entity: events naming it, in date order.
+    pub entity_events: Vec<Vec<EventRef>>,
+    /// Per entity: the entities named in the same briefings, with the number of briefings shared.
+    pub appears_with: Vec<Vec<(EntityId, u32)>>,
+    /// Per briefing: the briefings whose body links to it.
+    pub backlinks: Vec<Vec<BriefingIdx>>,
+    /// Per briefing: entities its body links to.
+    pub body_entities: Vec<Vec<EntityId>>,
+    pub timeline: Vec<EventRef>,
+    pub publishers: Vec<Publisher>,
+    pub tags: Vec<Tag>,
+    /// Per entity: whether it gets a page (named by a published briefing, or has a file).
+    pub has_page: Vec<bool>,
+}
+
+/// What the index needs per briefing, from the earlier stages.
+pub struct Inputs<'a> {
+    pub briefings: &'a [Briefing],
+    pub resolved: &'a [crate::entities::Resolved],
+    pub body_targets: &'a [Vec<Target>],
+    pub registry: &'a Registry,
+    pub lang: &'a str,
+}
+
+pub fn build(inp: &Inputs) -> Index {
+    let n_entities = inp.registry.len();
+    let n = inp.briefings.len();
+    let mut idx = Index {
+        entity_briefings: vec![Vec::new(); n_entities],
+        entity_events: vec![Vec::new(); n_entities],
+        appears_with: vec![Vec::new(); n_entities],
+        backlinks: vec![Vec::new(); n],
+        body_entities: vec![Vec::new(); n],
+        ..Index::default()
+    };
+    let mut pairs: Vec<HashMap<EntityId, u32>> = vec![HashMap::new(); n_entities];
+    let mut publishers: BTreeMap<String, (HashMap<String, u32>, Vec<(String, Vec<(BriefingIdx, usize)>)>)> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+
+    for (b, (briefing, res)) in inp.briefings.iter().zip(inp.resolved).enumerate() {
+        // Every entity the briefing names, once.
+        let mut named: Vec<EntityId> = Vec::new();
+        let mut add = |id: EntityId| {
+            if !named.contains(&id) {
+                named.push(id);
+            }
+        };
+        res.actors.iter().for_each(|a| add(a.entity));
+        res.countries.iter().copied().for_each(&mut add);
+        for (actors, countries) in &res.events {
+            actors.iter().chain(countries).copied().for_each(&mut add);
+        }
+        for t in &inp.body_targets[b] {
+            match *t {
+                Target::Entity(id) => {
+                    add(id);
+                    if !idx.body_entities[b].contains(&id) {
+                        idx.body_entities[b].push(id);
+                    }
+                }
+                Target::Briefing(other) if other != b => {
+                    if idx.backlinks[other].last() != Some(&b) {
+                        idx.backlinks[other].push(b);
+                    }
+                }
+                Target::Briefing(_) => {}
+            }
+        }
+        for &e in &named {
+            idx.entity_briefings[e.index()].push(b);
+            for &o in &named {
+                if o != e {
+                    *pairs[e.index()].entry(o).or_default() += 1;
+                }
+            }
+        }
+        for (ei, (actors, countries)) in res.events.iter().enumerate() {
+            let r = EventRef { briefing: b, event: ei };
+            idx.timeline.push(r);
+            for id in actors.iter().chain(countries) {
+                idx.entity_events[id.index()].push(r);
+            }
+        }
+        for (si, s) in briefing.sources.iter().enumerate() {
+            let name = s.publisher.clone().unwrap_or_else(|| if inp.lang.starts_with("de") { "Ohne Herausgeber".into() } else { "No publisher".into() });
+            let key = crate::entities::key::MatchKey::new(&name).as_str().to_string();
+            let (spellings, groups) = publishers.entry(key).or_default();
+            *spellings.entry(name).or_default() += 1;
+            let doc = s.url.clone().or_else(|| s.title.clone()).unwrap_or_else(|| format!("{}#{}", briefing.slug.value, s.id));
+            match groups.iter_mut().find(|g| g.0 == doc) {
+                Some(g) => g.1.push((b, si)),
+                None => groups.push((doc, vec![(b, si)])),
+            }
+        }
+        for t in &briefing.tags {
+            let slug = slugify(t, inp.lang);
+            tags.entry(slug.clone()).or_insert_with(|| Tag { name: t.clone(), slug, briefings: Vec::new() }).briefings.push(b);
+        }
+    }
+
+    let key = |b: BriefingIdx, e: usize| {
+        let br = &inp.briefings[b];
+        (br.events[e].date, b)
+    };
+    idx.timeline.sort_by(|x, y| key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event)));
+    for evs in &mut idx.entity_events {
+        evs.sort_by(|x, y| key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event)));
+    }
+    for (e, p) in pairs.into_iter().enumerate() {
+        let mut v: Vec<(EntityId, u32)> = p.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| inp.registry.get(a.0).name.cmp(&inp.registry.get(b.0).name)));
+        idx.appears_with[e] = v;
+    }
+    idx.has_page = inp
+        .registry
+        .iter()
+        .map(|(id, e)| e.has_file() || !idx.entity_briefings[id.index()].is_empty())
+        .collect();
+    idx.publishers = publishers
+        .into_values()
+        .map(|(spellings, groups)| {
+            let name = most_frequent(&spellings);
+            Publisher { slug: slugify(&name, inp.lang), name, groups: groups.into_iter().map(|(_, c)| SourceGroup { citations: c }).collect() }
+        })
+        .collect();
+    idx.publishers.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    idx.tags = tags.into_values().collect();
+    idx
+}
+
+/// The spelling used most often; ties go to the alphabetically first.
+pub fn most_frequent(spellings: &HashMap<String, u32>) -> String {
+    spellings
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(s, _)| s.clone())
+        .unwrap_or_default()
+}
+
+/// Entities of one kind that have a page, with their number of briefings.
+pub fn entities_of(idx: &Index, reg: &Registry, kind: EntityKind) -> Vec<(EntityId, usize)> {
+    reg.iter()
+        .filter(|(id, e)| e.kind == kind && idx.has_page[id.index()])
+        .map(|(id, _)| (id, idx.entity_briefings[id.index()].len()))
+        .collect()
+}

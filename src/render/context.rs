@@ -1,0 +1,232 @@
+//! Template contexts: typed, serialisable views of the site, one per page kind. Templates see
+//! only these values (documented in themes/README.md), never the content model itself. Every
+//! `href` is already relative to the page being rendered.
+
+use serde::Serialize;
+
+/// The values every template receives.
+#[derive(Debug, Clone, Serialize)]
+pub struct Common<'a> {
+    pub site: SiteInfo<'a>,
+    pub t: &'static super::labels::Labels,
+    /// The way from this page to the site root (`../../`), for assets: `{{ root }}style.css`.
+    pub root: String,
+    pub page: PageInfo,
+    pub nav: Vec<NavItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo<'a> {
+    pub title: &'a str,
+    pub lang: &'a str,
+    pub base_url: Option<&'a str>,
+    pub extra: &'a serde_json::Value,
+    /// Relative link to the site feed.
+    pub feed: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageInfo {
+    pub title: String,
+    /// The page's path from the site root, e.g. `/people/xi-jinping/`.
+    pub path: String,
+    /// Absolute URL, when `base_url` is set.
+    pub canonical: Option<String>,
+    /// `home`, `briefings`, `briefing`, `people`, `person`, …: for styling and active menus.
+    pub kind: &'static str,
+    /// Relative link to this page's Atom feed, if it has one.
+    pub feed: Option<String>,
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub href: String,
+    pub title: &'static str,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub href: String,
+    pub title: String,
+}
+
+/// A link to an entity; `href` is `None` when the entity has no page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityLink {
+    pub href: Option<String>,
+    pub name: String,
+    /// `person`, `organisation` or `country`.
+    pub kind: &'static str,
+    pub role: Option<String>,
+    /// Number of briefings (in lists) or of shared briefings (in "appears with").
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TlpInfo {
+    /// `TLP:AMBER`
+    pub label: &'static str,
+    /// `amber`, `amber-strict`: CSS class suffix.
+    pub class: &'static str,
+    pub meaning: &'static str,
+}
+
+/// A date at its own precision.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateInfo {
+    /// In the page's language: `Juni 2019`, `ca. 2006`.
+    pub display: String,
+    /// For `<time datetime>`: `2019-06`.
+    pub iso: String,
+    /// EDTF as written canonically: `2006~`, `1950/1953`.
+    pub edtf: String,
+}
+
+/// A briefing as a list entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingItem {
+    pub href: String,
+    pub title: String,
+    pub slug: String,
+    pub date: DateInfo,
+    pub summary_html: Option<String>,
+    pub tlp: TlpInfo,
+    pub tags: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    /// The source's position in the briefing's list, 1-based.
+    pub n: usize,
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventInfo {
+    pub date: DateInfo,
+    pub title: String,
+    pub actors: Vec<EntityLink>,
+    pub countries: Vec<EntityLink>,
+    pub sources: Vec<SourceRef>,
+    /// The briefing the event comes from (timeline and entity pages).
+    pub briefing: Option<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JudgmentInfo {
+    pub text_html: String,
+    /// ICD 203 term in English (`likely`) and in the page language.
+    pub likelihood: Option<&'static str>,
+    pub likelihood_label: Option<&'static str>,
+    /// The probability range the term stands for: `55–80 %`.
+    pub likelihood_range: Option<&'static str>,
+    pub confidence: Option<&'static str>,
+    pub confidence_label: Option<&'static str>,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceInfo {
+    pub n: usize,
+    /// The anchor citations link to: `source-2`.
+    pub anchor: String,
+    pub id: String,
+    pub publisher: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateInfo>,
+    pub accessed: Option<DateInfo>,
+    pub lang: Option<String>,
+    pub archive: Option<String>,
+    /// Admiralty grade: `B2`, `B`, `2` or `None`.
+    pub grade: Option<String>,
+    pub reliability: Option<String>,
+    pub reliability_meaning: Option<&'static str>,
+    pub credibility: Option<u8>,
+    pub credibility_meaning: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingInfo {
+    pub title: String,
+    pub slug: String,
+    pub lang: String,
+    pub date: DateInfo,
+    pub updated: Option<DateInfo>,
+    pub tlp: TlpInfo,
+    pub draft: bool,
+    pub summary_html: Option<String>,
+    pub key_judgments: Vec<JudgmentInfo>,
+    pub actors: Vec<EntityLink>,
+    pub countries: Vec<EntityLink>,
+    pub events: Vec<EventInfo>,
+    pub body_html: String,
+    pub sources: Vec<SourceInfo>,
+    pub backlinks: Vec<BriefingItem>,
+    pub related: Vec<BriefingItem>,
+    pub tags: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityInfo {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    /// `born` for people, `founded` for organisations.
+    pub since: Option<DateInfo>,
+    pub wikidata: Option<String>,
+    pub wikidata_url: Option<String>,
+    /// Countries: alpha-2, alpha-3 and English name.
+    pub code: Option<String>,
+    pub alpha3: Option<String>,
+    pub english_name: Option<String>,
+    pub countries: Vec<EntityLink>,
+    pub profile_html: Option<String>,
+    pub feed: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct YearGroup {
+    pub year: i16,
+    pub events: Vec<EventInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedSource {
+    pub title: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateInfo>,
+    pub grades: Vec<String>,
+    pub briefings: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublisherInfo {
+    pub name: String,
+    pub anchor: String,
+    pub sources: Vec<CitedSource>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagInfo {
+    pub name: String,
+    pub href: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    pub briefings: usize,
+    pub people: usize,
+    pub organisations: usize,
+    pub countries: usize,
+    pub events: usize,
+    pub sources: usize,
+}
