@@ -1,0 +1,93 @@
+//! The command line as a new user meets it: the bundled sample dossier, `init`, `new`, flags
+//! and exit statuses, theme overrides.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+#[test]
+fn bundled_sample_dossier_builds_without_warnings() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = dossier(&["build", "--root", root, "--output", out_dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let public = out_dir.path();
+    assert!(public.join("index.html").exists());
+    let briefings = std::fs::read_dir(public.join("briefings")).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    assert!(briefings >= 8, "{briefings} briefings");
+    // The German dossier transliterates slugs the German way.
+    let check = dossier(&["check", "--root", root]);
+    assert!(check.status.success() && check.stderr.is_empty(), "{}", stderr(&check));
+}
+
+#[test]
+fn init_then_build_anywhere_uses_the_built_in_theme() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("my-site");
+    let out = dossier(&["init", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!site.join("themes").exists(), "no theme copied");
+    let out = dossier(&["build", "--root", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.join("public/briefings/xi-kim-beijing/index.html").exists());
+    assert!(site.join("public/people/xi-jinping/index.html").exists());
+    // init refuses a non-empty folder.
+    assert_eq!(dossier(&["init", site.to_str().unwrap()]).status.code(), Some(2));
+}
+
+#[test]
+fn new_writes_a_dated_briefing_that_builds() {
+    let s = Site::copy("basic");
+    let out = s.run(&["new", "Talks in Pjöngjang"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = s.root().join("content/briefings/talks-in-pjongjang.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("---\ntitle: \"Talks in Pjöngjang\"\ndate: 20"), "{text}");
+    s.build(&[]);
+    assert!(s.exists("briefings/talks-in-pjongjang/index.html"));
+    // Never overwrites.
+    assert_eq!(s.run(&["new", "Talks in Pjöngjang"]).status.code(), Some(2));
+}
+
+#[test]
+fn german_sites_transliterate_umlauts() {
+    let s = Site::copy("basic");
+    let toml = std::fs::read_to_string(s.root().join("site.toml")).unwrap();
+    s.write("site.toml", &toml.replace("language = \"en\"", "language = \"de\""));
+    s.run(&["new", "Gespräch in Pjöngjang"]);
+    assert!(s.root().join("content/briefings/gespraech-in-pjoengjang.md").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(dossier(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(dossier(&["build", "--tlp", "orange"]).status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(dossier(&["build", "--root", tmp.path().to_str().unwrap()]).status.code(), Some(2), "no site.toml");
+}
+
+#[test]
+fn site_templates_override_the_theme_one_by_one() {
+    let s = Site::copy("basic");
+    s.write("templates/404.html", "CUSTOM-404 {{ common.site.title }}");
+    s.build(&[]);
+    let t = std::fs::read_to_string(s.public().join("404.html")).unwrap();
+    assert_eq!(t, "CUSTOM-404 Test Dossier");
+    // Other templates still come from the built-in theme.
+    assert!(s.exists("briefings/xi-kim/index.html"));
+    // A broken template is an error naming its file.
+    s.write("templates/tag.html", "{% if %}");
+    let out = s.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("templates/tag.html"), "{}", stderr(&out));
+}
+
+#[test]
+fn site_static_wins_over_theme_static() {
+    let s = Site::copy("basic");
+    s.write("static/style.css", "/* mine */");
+    s.build(&[]);
+    assert_eq!(std::fs::read_to_string(s.public().join("style.css")).unwrap(), "/* mine */");
+    assert!(Path::new(&s.public().join("robots.txt")).exists());
+}
