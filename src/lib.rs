@@ -18,3 +18,4 @@ pub mod url;
 pub mod output;
 pub mod render;
 pub mod commands;
+pub mod timing;

@@ -129,13 +129,17 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> (Vec<Br
 /// errors, and every diagnostic either way.
 pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut timer = crate::timing::Timer::start();
     let parsed = parse_content(config, &mut diags);
+    timer.lap("load+parse");
     let (briefings, pages, entity_files, withheld) = gate(config, parsed, &mut diags);
+    timer.lap("gate");
 
     // Entities.
     let lang = config.language.as_str();
     let mut registry = entities::build_registry(&entity_files, lang, &mut diags);
     let resolved = entities::resolve(&mut registry, &briefings, lang, config.strict_entities, &mut diags);
+    timer.lap("entities");
 
     // Related briefings, by slug.
     let by_slug: HashMap<String, (usize, String)> =
@@ -194,6 +198,7 @@ pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
         .map(|p| markdown::render(&p.body.text, Place::Body { line: p.body.line }, false, None, &env, &p.rel, &mut diags))
         .collect();
 
+    timer.lap("markdown");
     if diags.has_errors() {
         return (None, diags);
     }
@@ -216,6 +221,7 @@ pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
             }
         }
     }
+    timer.lap("index");
     let site = Site {
         config: config.clone(),
         briefings,

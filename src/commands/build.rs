@@ -36,13 +36,17 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
     if let Err(e) = output::copy_static(&config, &sink) {
         diags.error("static", Pos::START, format!("cannot copy static files: {e}"));
     }
+    let mut timer = crate::timing::Timer::start();
     diags.extend(render::render_site(&site, &templates, &sink));
+    timer.lap("render+write");
     if diags.has_errors() {
         let _ = std::fs::remove_dir_all(&staging);
         report(diags, Format::Text);
         return EXIT_CONTENT;
     }
-    if let Err(e) = output::publish(&staging, &config.output_dir) {
+    let published = output::publish(&staging, &config.output_dir);
+    timer.lap("publish");
+    if let Err(e) = published {
         let _ = std::fs::remove_dir_all(&staging);
         let mut d = Diagnostics::new();
         d.error(&config.output_dir.display().to_string(), Pos::START, format!("cannot replace the output folder: {e}"));

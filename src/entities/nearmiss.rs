@@ -5,8 +5,8 @@ use super::EntityId;
 use super::key::MatchKey;
 use std::collections::HashMap;
 
-/// Shorter keys match too much by accident ("Li" vs "Xi").
-const MIN_CHARS: usize = 4;
+/// Shorter names are one edit apart by accident too often ("Ra Mi" vs "Ha Mi").
+const MIN_CHARS: usize = 7;
 
 #[derive(Debug, Default)]
 pub struct NearMiss {
