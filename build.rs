@@ -10,7 +10,9 @@ fn main() {
     let mut files = Vec::new();
     collect(theme, theme, &mut files);
     files.sort();
-    let mut out = String::from("/// (path below themes/default/, contents)\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// (path below themes/default/, contents)\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n",
+    );
     for rel in &files {
         let abs = std::fs::canonicalize(theme.join(rel)).expect("theme file");
         writeln!(out, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();

@@ -65,8 +65,8 @@ pub enum ConfigError {
 impl Config {
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| ConfigError::Read(path.display().to_string(), e))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| ConfigError::Read(path.display().to_string(), e))?;
         Self::parse(root, &text, overrides)
     }
 
@@ -98,11 +98,19 @@ impl Config {
         if let Some(u) = &base_url
             && !(u.starts_with("http://") || u.starts_with("https://") || u == "/")
         {
-            diags.error(CONFIG_FILE, find_key(text, "base_url"), format!("base_url \"{u}\" must be an http or https URL"));
+            diags.error(
+                CONFIG_FILE,
+                find_key(text, "base_url"),
+                format!("base_url \"{u}\" must be an http or https URL"),
+            );
         }
         let language = raw.language.unwrap_or_else(|| "en".to_string());
         if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            diags.error(CONFIG_FILE, find_key(text, "language"), format!("invalid language tag \"{language}\""));
+            diags.error(
+                CONFIG_FILE,
+                find_key(text, "language"),
+                format!("invalid language tag \"{language}\""),
+            );
         }
         let theme = raw.theme.unwrap_or_else(|| "default".to_string());
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
@@ -170,7 +178,9 @@ mod tests {
 
     #[test]
     fn bad_tlp_points_at_value() {
-        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\npublish_tlp = \"orange\"\n") else { panic!() };
+        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\npublish_tlp = \"orange\"\n") else {
+            panic!()
+        };
         let d = d.sorted();
         assert_eq!((d[0].line, d[0].col), (2, 15));
     }

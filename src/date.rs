@@ -42,7 +42,9 @@ pub enum Edtf {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    #[error("invalid date \"{0}\" (expected YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~, ? or %, or an interval A/B)")]
+    #[error(
+        "invalid date \"{0}\" (expected YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~, ? or %, or an interval A/B)"
+    )]
     Syntax(String),
     #[error("invalid date \"{0}\": no such day")]
     NoSuchDay(String),
@@ -204,9 +206,7 @@ impl PartialOrd for PartialDate {
 /// starting the same day, shorter intervals first.
 impl Ord for Edtf {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.start()
-            .cmp(other.start())
-            .then_with(|| self.end().cmp(&other.end()))
+        self.start().cmp(other.start()).then_with(|| self.end().cmp(&other.end()))
     }
 }
 
@@ -266,21 +266,37 @@ enum Lang {
 
 impl Lang {
     fn of(lang: &str) -> Lang {
-        if lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de")) {
-            Lang::De
-        } else {
-            Lang::En
-        }
+        if lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de")) { Lang::De } else { Lang::En }
     }
 
     fn month(&self, m: u8) -> &'static str {
         const DE: [&str; 12] = [
-            "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-            "Oktober", "November", "Dezember",
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
         ];
         const EN: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let i = (m.clamp(1, 12) - 1) as usize;
         match self {
@@ -326,7 +342,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_dates() {
-        for bad in ["", "61", "2019-6", "2019-13", "2019-02-30", "June 2019", "2019-06-01T00", "2019~~", "1953/1950"] {
+        for bad in
+            ["", "61", "2019-6", "2019-13", "2019-02-30", "June 2019", "2019-06-01T00", "2019~~", "1953/1950"]
+        {
             assert!(bad.parse::<Edtf>().is_err(), "{bad}");
         }
         assert!(matches!("2019-13".parse::<Edtf>(), Err(DateError::NoSuchMonth(_))));
@@ -335,7 +353,15 @@ mod tests {
 
     #[test]
     fn sorts_by_earliest_moment_then_precision() {
-        let mut v = vec![e("2019-06-20"), e("2019"), e("2006~"), e("2019-06"), e("1961"), e("2018-12-31"), e("1950/1953")];
+        let mut v = [
+            e("2019-06-20"),
+            e("2019"),
+            e("2006~"),
+            e("2019-06"),
+            e("1961"),
+            e("2018-12-31"),
+            e("1950/1953"),
+        ];
         v.sort();
         let s: Vec<String> = v.iter().map(Edtf::edtf).collect();
         assert_eq!(s, ["1950/1953", "1961", "2006~", "2018-12-31", "2019", "2019-06", "2019-06-20"]);

@@ -53,7 +53,7 @@ struct RawBriefing {
 /// An `actors` entry: a plain reference or a map with `ref`, `role` and `kind`.
 enum RawActor {
     Plain(String),
-    Map(RawActorMap),
+    Map(Box<RawActorMap>),
 }
 
 #[derive(Deserialize)]
@@ -83,7 +83,8 @@ impl<'de> Deserialize<'de> for RawActor {
                 Ok(RawActor::Plain(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawActor, A::Error> {
-                RawActorMap::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawActor::Map)
+                RawActorMap::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|m| RawActor::Map(Box::new(m)))
             }
         }
         d.deserialize_any(V)
@@ -384,16 +385,46 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
         FileKind::Person => {
             let raw: RawPerson = cx.yaml(split.yaml)?;
             let since = cx.edtf_opt(raw.born);
-            Some(cx.entity(file, EntityKind::Person, raw.name, raw.aliases, raw.countries, raw.role, since, raw.wikidata, body))
+            Some(cx.entity(
+                file,
+                EntityKind::Person,
+                raw.name,
+                raw.aliases,
+                raw.countries,
+                raw.role,
+                since,
+                raw.wikidata,
+                body,
+            ))
         }
         FileKind::Organisation => {
             let raw: RawOrganisation = cx.yaml(split.yaml)?;
             let since = cx.edtf_opt(raw.founded);
-            Some(cx.entity(file, EntityKind::Organisation, raw.name, raw.aliases, raw.countries, raw.role, since, raw.wikidata, body))
+            Some(cx.entity(
+                file,
+                EntityKind::Organisation,
+                raw.name,
+                raw.aliases,
+                raw.countries,
+                raw.role,
+                since,
+                raw.wikidata,
+                body,
+            ))
         }
         FileKind::Country => {
             let raw: RawCountry = cx.yaml(split.yaml)?;
-            Some(cx.entity(file, EntityKind::Country, raw.name, raw.aliases, None, None, None, raw.wikidata, body))
+            Some(cx.entity(
+                file,
+                EntityKind::Country,
+                raw.name,
+                raw.aliases,
+                None,
+                None,
+                None,
+                raw.wikidata,
+                body,
+            ))
         }
         FileKind::Page => {
             let raw: RawPage = cx.yaml(split.yaml)?;
@@ -507,10 +538,9 @@ impl Cx<'_> {
     fn url_opt(&mut self, v: Option<S>, key: &str) -> Option<String> {
         let a = self.at(v?);
         let u = a.value.trim();
-        let ok = ["http://", "https://"]
-            .iter()
-            .any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p))
-            && !u.contains(char::is_whitespace);
+        let ok =
+            ["http://", "https://"].iter().any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p))
+                && !u.contains(char::is_whitespace);
         if !ok {
             self.error(a.pos, format!("`{key}` must be an http or https URL, found \"{u}\""));
             return None;
@@ -525,7 +555,10 @@ impl Cx<'_> {
                 match Slug::parse(a.value.trim()) {
                     Some(slug) => Some(At::new(slug, a.pos)),
                     None => {
-                        self.error(a.pos, format!("invalid slug \"{}\": use only a-z, 0-9 and hyphens", a.value));
+                        self.error(
+                            a.pos,
+                            format!("invalid slug \"{}\": use only a-z, 0-9 and hyphens", a.value),
+                        );
                         None
                     }
                 }
@@ -533,7 +566,10 @@ impl Cx<'_> {
             None => match Slug::from_text(stem, lang) {
                 Some(slug) => Some(At::new(slug, Pos::START)),
                 None => {
-                    self.error(Pos::START, format!("cannot make a slug from the file name \"{stem}\"; set `slug`"));
+                    self.error(
+                        Pos::START,
+                        format!("cannot make a slug from the file name \"{stem}\"; set `slug`"),
+                    );
                     None
                 }
             },
@@ -544,7 +580,8 @@ impl Cx<'_> {
         let a = self.at(v?);
         let l = a.value.trim();
         let ok = !l.is_empty()
-            && l.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()));
+            && l.split('-')
+                .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()));
         if !ok {
             self.error(a.pos, format!("invalid language tag \"{l}\" (expected BCP 47, e.g. de or en-GB)"));
             return None;
@@ -564,7 +601,13 @@ impl Cx<'_> {
         out
     }
 
-    fn briefing(&mut self, file: &SourceFile, raw: RawBriefing, body: Body, defaults: &Defaults) -> Option<Briefing> {
+    fn briefing(
+        &mut self,
+        file: &SourceFile,
+        raw: RawBriefing,
+        body: Body,
+        defaults: &Defaults,
+    ) -> Option<Briefing> {
         let title = self.required(raw.title, "title");
         let date = match raw.date {
             Some(d) => self.full_date(d),
@@ -597,7 +640,11 @@ impl Cx<'_> {
             let pos = self.pos(&a.referenced);
             match a.value {
                 RawActor::Plain(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
-                RawActor::Plain(s) => actors.push(ActorRef { reference: At::new(s.trim().to_string(), pos), role: None, kind: None }),
+                RawActor::Plain(s) => actors.push(ActorRef {
+                    reference: At::new(s.trim().to_string(), pos),
+                    role: None,
+                    kind: None,
+                }),
                 RawActor::Map(m) => {
                     let reference = self.at(m.reference);
                     let role = self.text_opt(m.role);
@@ -609,7 +656,12 @@ impl Cx<'_> {
                                 "person" => Some(EntityKind::Person),
                                 "organisation" | "organization" => Some(EntityKind::Organisation),
                                 other => {
-                                    self.error(k.pos, format!("unknown actor kind \"{other}\" (expected person or organisation)"));
+                                    self.error(
+                                        k.pos,
+                                        format!(
+                                            "unknown actor kind \"{other}\" (expected person or organisation)"
+                                        ),
+                                    );
                                     None
                                 }
                             }
@@ -618,7 +670,11 @@ impl Cx<'_> {
                     if reference.value.trim().is_empty() {
                         self.error(reference.pos, "empty actor reference");
                     } else {
-                        actors.push(ActorRef { reference: At::new(reference.value.trim().to_string(), reference.pos), role, kind });
+                        actors.push(ActorRef {
+                            reference: At::new(reference.value.trim().to_string(), reference.pos),
+                            role,
+                            kind,
+                        });
                     }
                 }
             }
@@ -637,7 +693,10 @@ impl Cx<'_> {
             };
             let idv = id.value.trim().to_string();
             if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
-                self.error(id.pos, format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value));
+                self.error(
+                    id.pos,
+                    format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value),
+                );
                 continue;
             }
             if ids.contains(&idv) {
@@ -650,7 +709,10 @@ impl Cx<'_> {
                 match t.as_str() {
                     "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
                     _ => {
-                        self.error(a.pos, format!("invalid reliability \"{}\" (expected a letter A to F)", a.value));
+                        self.error(
+                            a.pos,
+                            format!("invalid reliability \"{}\" (expected a letter A to F)", a.value),
+                        );
                         None
                     }
                 }
@@ -660,7 +722,10 @@ impl Cx<'_> {
                 match a.value.trim().parse::<u8>() {
                     Ok(n @ 1..=6) => Some(n),
                     _ => {
-                        self.error(a.pos, format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value));
+                        self.error(
+                            a.pos,
+                            format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value),
+                        );
                         None
                     }
                 }
@@ -717,14 +782,20 @@ impl Cx<'_> {
                 let a = self.at(v);
                 Likelihood::parse(&a.value).or_else(|| {
                     let terms: Vec<&str> = Likelihood::TERMS.iter().map(|t| t.0).collect();
-                    self.error(a.pos, format!("unknown likelihood \"{}\" (expected one of: {})", a.value, terms.join(", ")));
+                    self.error(
+                        a.pos,
+                        format!("unknown likelihood \"{}\" (expected one of: {})", a.value, terms.join(", ")),
+                    );
                     None
                 })
             });
             let confidence = r.confidence.and_then(|v| {
                 let a = self.at(v);
                 Confidence::parse(&a.value).or_else(|| {
-                    self.error(a.pos, format!("unknown confidence \"{}\" (expected low, moderate or high)", a.value));
+                    self.error(
+                        a.pos,
+                        format!("unknown confidence \"{}\" (expected low, moderate or high)", a.value),
+                    );
                     None
                 })
             });
@@ -805,7 +876,11 @@ fn yaml_message(full: &str) -> String {
         m = &rest[i + 2..];
     }
     let m = m.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
-    if m.starts_with("unknown field") { format!("unknown key{}", &m["unknown field".len()..]) } else { format!("invalid YAML: {m}") }
+    if let Some(rest) = m.strip_prefix("unknown field") {
+        format!("unknown key{rest}")
+    } else {
+        format!("invalid YAML: {m}")
+    }
 }
 
 pub fn unknown_source(id: &str, ids: &[String]) -> String {
@@ -885,7 +960,8 @@ mod tests {
 
     #[test]
     fn unknown_key_in_actor_map() {
-        let (_, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors:\n  - {ref: A, rolle: B}\n---\n");
+        let (_, d) =
+            parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors:\n  - {ref: A, rolle: B}\n---\n");
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("rolle"));
         assert_eq!(d[0].line, 5);

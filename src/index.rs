@@ -68,6 +68,9 @@ pub struct Inputs<'a> {
     pub lang: &'a str,
 }
 
+/// Spellings of a publisher's name, and its documents with their citations.
+type PublisherAcc = (HashMap<String, u32>, Vec<(String, Vec<(BriefingIdx, usize)>)>);
+
 pub fn build(inp: &Inputs) -> Index {
     let n_entities = inp.registry.len();
     let n = inp.briefings.len();
@@ -80,7 +83,7 @@ pub fn build(inp: &Inputs) -> Index {
         ..Index::default()
     };
     let mut pairs: Vec<HashMap<EntityId, u32>> = vec![HashMap::new(); n_entities];
-    let mut publishers: BTreeMap<String, (HashMap<String, u32>, Vec<(String, Vec<(BriefingIdx, usize)>)>)> = BTreeMap::new();
+    let mut publishers: BTreeMap<String, PublisherAcc> = BTreeMap::new();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
 
     for (b, (briefing, res)) in inp.briefings.iter().zip(inp.resolved).enumerate() {
@@ -128,11 +131,17 @@ pub fn build(inp: &Inputs) -> Index {
             }
         }
         for (si, s) in briefing.sources.iter().enumerate() {
-            let name = s.publisher.clone().unwrap_or_else(|| if inp.lang.starts_with("de") { "Ohne Herausgeber".into() } else { "No publisher".into() });
+            let name = s.publisher.clone().unwrap_or_else(|| {
+                if inp.lang.starts_with("de") { "Ohne Herausgeber".into() } else { "No publisher".into() }
+            });
             let key = crate::entities::key::MatchKey::new(&name).as_str().to_string();
             let (spellings, groups) = publishers.entry(key).or_default();
             *spellings.entry(name).or_default() += 1;
-            let doc = s.url.clone().or_else(|| s.title.clone()).unwrap_or_else(|| format!("{}#{}", briefing.slug.value, s.id));
+            let doc = s
+                .url
+                .clone()
+                .or_else(|| s.title.clone())
+                .unwrap_or_else(|| format!("{}#{}", briefing.slug.value, s.id));
             match groups.iter_mut().find(|g| g.0 == doc) {
                 Some(g) => g.1.push((b, si)),
                 None => groups.push((doc, vec![(b, si)])),
@@ -140,7 +149,10 @@ pub fn build(inp: &Inputs) -> Index {
         }
         for t in &briefing.tags {
             let slug = slugify(t, inp.lang);
-            tags.entry(slug.clone()).or_insert_with(|| Tag { name: t.clone(), slug, briefings: Vec::new() }).briefings.push(b);
+            tags.entry(slug.clone())
+                .or_insert_with(|| Tag { name: t.clone(), slug, briefings: Vec::new() })
+                .briefings
+                .push(b);
         }
     }
 
@@ -148,13 +160,18 @@ pub fn build(inp: &Inputs) -> Index {
         let br = &inp.briefings[b];
         (br.events[e].date, b)
     };
-    idx.timeline.sort_by(|x, y| key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event)));
+    idx.timeline
+        .sort_by(|x, y| key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event)));
     for evs in &mut idx.entity_events {
-        evs.sort_by(|x, y| key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event)));
+        evs.sort_by(|x, y| {
+            key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event))
+        });
     }
     for (e, p) in pairs.into_iter().enumerate() {
         let mut v: Vec<(EntityId, u32)> = p.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| inp.registry.get(a.0).name.cmp(&inp.registry.get(b.0).name)));
+        v.sort_by(|a, b| {
+            b.1.cmp(&a.1).then_with(|| inp.registry.get(a.0).name.cmp(&inp.registry.get(b.0).name))
+        });
         idx.appears_with[e] = v;
     }
     idx.has_page = inp
@@ -166,10 +183,14 @@ pub fn build(inp: &Inputs) -> Index {
         .into_values()
         .map(|(spellings, groups)| {
             let name = most_frequent(&spellings);
-            Publisher { slug: slugify(&name, inp.lang), name, groups: groups.into_iter().map(|(_, c)| SourceGroup { citations: c }).collect() }
+            Publisher {
+                slug: slugify(&name, inp.lang),
+                name,
+                groups: groups.into_iter().map(|(_, c)| SourceGroup { citations: c }).collect(),
+            }
         })
         .collect();
-    idx.publishers.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    idx.publishers.sort_by_key(|p| p.name.to_lowercase());
     idx.tags = tags.into_values().collect();
     idx
 }

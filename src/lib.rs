@@ -3,19 +3,19 @@
 //! The build is a chain of stages, each a module with a typed output; `pipeline` spells out
 //! their order and is the only place that calls them in sequence.
 
+pub mod commands;
 pub mod config;
 pub mod date;
 pub mod diag;
 pub mod entities;
 pub mod frontmatter;
+pub mod index;
 pub mod load;
 pub mod markdown;
-pub mod slug;
-pub mod tlp;
-pub mod index;
-pub mod pipeline;
-pub mod url;
 pub mod output;
+pub mod pipeline;
 pub mod render;
-pub mod commands;
+pub mod slug;
 pub mod timing;
+pub mod tlp;
+pub mod url;

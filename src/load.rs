@@ -160,10 +160,7 @@ pub fn read_all(files: Vec<(PathBuf, String, FileKind)>) -> (Vec<SourceFile>, Di
 /// `root`-relative path with forward slashes.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -172,7 +169,11 @@ mod tests {
 
     #[test]
     fn splits_front_matter_with_bom_and_crlf() {
-        let f = SourceFile::new("content/briefings/a.md".into(), FileKind::Briefing, "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n");
+        let f = SourceFile::new(
+            "content/briefings/a.md".into(),
+            FileKind::Briefing,
+            "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n",
+        );
         let s = f.split().unwrap();
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "Body\n");

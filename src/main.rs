@@ -66,10 +66,14 @@ fn main() {
     };
     let code = match cli.command {
         Command::Build { root, output, drafts, tlp, base_url } => {
-            let output = output.map(|o| if o.is_absolute() { o } else { std::env::current_dir().unwrap_or_default().join(o) });
+            let output = output.map(|o| {
+                if o.is_absolute() { o } else { std::env::current_dir().unwrap_or_default().join(o) }
+            });
             commands::build::build(&root, &Overrides { output, drafts, tlp, base_url }, false)
         }
-        Command::Check { root, drafts, tlp, format } => commands::build::check(&root, &Overrides { drafts, tlp, ..Overrides::default() }, format),
+        Command::Check { root, drafts, tlp, format } => {
+            commands::build::check(&root, &Overrides { drafts, tlp, ..Overrides::default() }, format)
+        }
         Command::New { title, root } => commands::new::new_briefing(&root, &title),
         Command::Init { dir } => commands::new::init(&dir),
     };

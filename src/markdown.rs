@@ -16,9 +16,26 @@ pub const ROOT: &str = "\u{E000}";
 
 /// Ids the briefing template uses itself; body headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
-    "main", "content", "top", "summary", "key-judgments", "actors", "countries", "events", "body",
-    "sources", "backlinks", "related", "footnotes", "tlp", "profile", "briefings", "timeline",
-    "appears-with", "nav", "search",
+    "main",
+    "content",
+    "top",
+    "summary",
+    "key-judgments",
+    "actors",
+    "countries",
+    "events",
+    "body",
+    "sources",
+    "backlinks",
+    "related",
+    "footnotes",
+    "tlp",
+    "profile",
+    "briefings",
+    "timeline",
+    "appears-with",
+    "nav",
+    "search",
 ];
 
 /// HTML whose site links are relative to a placeholder root.
@@ -58,7 +75,8 @@ impl LinkEnv<'_> {
     fn target_url_and_title(&self, t: Target) -> (String, String) {
         match t {
             Target::Briefing(i) => {
-                let (slug, (_, title)) = self.briefings.iter().find(|(_, v)| v.0 == i).expect("known briefing");
+                let (slug, (_, title)) =
+                    self.briefings.iter().find(|(_, v)| v.0 == i).expect("known briefing");
                 (format!("briefings/{slug}/"), title.clone())
             }
             Target::Entity(id) => {
@@ -72,15 +90,20 @@ impl LinkEnv<'_> {
     pub fn resolve(&self, raw: &str) -> Result<Target, String> {
         let raw = raw.trim();
         let (prefix, rest) = match raw.split_once('/') {
-            Some((p @ ("briefings" | "people" | "organisations" | "organizations" | "countries"), r)) => (Some(p), r.trim()),
+            Some((p @ ("briefings" | "people" | "organisations" | "organizations" | "countries"), r)) => {
+                (Some(p), r.trim())
+            }
             _ => (None, raw),
         };
         let briefing = || {
-            let slug = if self.briefings.contains_key(rest) { rest.to_string() } else { slugify(rest, self.lang) };
+            let slug =
+                if self.briefings.contains_key(rest) { rest.to_string() } else { slugify(rest, self.lang) };
             if let Some((i, _)) = self.briefings.get(&slug) {
                 Ok(Some(Target::Briefing(*i)))
             } else if self.withheld.contains(&slug) {
-                Err(format!("[[{raw}]] links to a briefing that this build withholds (draft or TLP above publish_tlp)"))
+                Err(format!(
+                    "[[{raw}]] links to a briefing that this build withholds (draft or TLP above publish_tlp)"
+                ))
             } else {
                 Ok(None)
             }
@@ -115,7 +138,9 @@ impl LinkEnv<'_> {
                     e.id
                 ))
             }
-            (None, None) => Err(format!("unresolved link [[{raw}]]: no briefing, person, organisation or country of that name")),
+            (None, None) => Err(format!(
+                "unresolved link [[{raw}]]: no briefing, person, organisation or country of that name"
+            )),
         }
     }
 }
@@ -171,7 +196,8 @@ pub fn render(
 ) -> Rendered {
     let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let r = link.reference.trim();
-        let is_cite = r.starts_with('@') && r.split(';').all(|p| p.trim().starts_with('@') && p.trim().len() > 1);
+        let is_cite =
+            r.starts_with('@') && r.split(';').all(|p| p.trim().starts_with('@') && p.trim().len() > 1);
         is_cite.then(|| (CowStr::from(CITE), CowStr::from("")))
     };
     let parser = Parser::new_with_broken_link_callback(text, options(), Some(&mut callback));
@@ -316,13 +342,19 @@ impl<'a> Renderer<'a, '_> {
                                     self.emit(Event::InlineHtml(open.into()), &mut in_footnote);
                                     self.out_mark_link(LinkClose::Html);
                                 } else {
-                                    self.emit(Event::InlineHtml(format!("{open}{}", esc(&label)).into()), &mut in_footnote);
+                                    self.emit(
+                                        Event::InlineHtml(format!("{open}{}", esc(&label)).into()),
+                                        &mut in_footnote,
+                                    );
                                     skipping = Some("</a>");
                                 }
                             }
                             Err(msg) => {
                                 self.error(ref_offset, msg);
-                                self.emit(Event::InlineHtml("<span class=\"broken-link\">".into()), &mut in_footnote);
+                                self.emit(
+                                    Event::InlineHtml("<span class=\"broken-link\">".into()),
+                                    &mut in_footnote,
+                                );
                                 self.out_mark_link(LinkClose::Span);
                             }
                         }
@@ -338,7 +370,10 @@ impl<'a> Renderer<'a, '_> {
                         self.out_mark_link(LinkClose::Html);
                         continue;
                     }
-                    self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id: CowStr::from("") }), &mut in_footnote);
+                    self.emit(
+                        Event::Start(Tag::Link { link_type, dest_url, title, id: CowStr::from("") }),
+                        &mut in_footnote,
+                    );
                     self.out_mark_link(LinkClose::Native);
                 }
                 Event::End(TagEnd::Link) => {
@@ -365,7 +400,9 @@ impl<'a> Renderer<'a, '_> {
                     let seen = self.footnotes.refs_seen.entry(n).or_insert(0);
                     *seen += 1;
                     let id = if *seen == 1 { format!("fnref-{n}") } else { format!("fnref-{n}-{seen}") };
-                    let h = format!("<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\" role=\"doc-noteref\">{n}</a></sup>");
+                    let h = format!(
+                        "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"{id}\" role=\"doc-noteref\">{n}</a></sup>"
+                    );
                     self.emit(Event::InlineHtml(h.into()), &mut in_footnote);
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -408,7 +445,10 @@ impl<'a> Renderer<'a, '_> {
             cursor += part.len() + 1;
             let id = part.trim().trim_start_matches('@').trim();
             let Some(sources) = self.sources else {
-                self.error(part_offset, format!("citation [@{id}] outside a briefing: only briefings have sources"));
+                self.error(
+                    part_offset,
+                    format!("citation [@{id}] outside a briefing: only briefings have sources"),
+                );
                 continue;
             };
             match sources.iter().position(|s| s.id == id) {
@@ -422,7 +462,11 @@ impl<'a> Renderer<'a, '_> {
                 }
                 None => {
                     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-                    let msg = unknown_source(id, &ids).replacen(&format!("\"{id}\""), &format!("\"{id}\" in citation"), 1);
+                    let msg = unknown_source(id, &ids).replacen(
+                        &format!("\"{id}\""),
+                        &format!("\"{id}\" in citation"),
+                        1,
+                    );
                     self.error(part_offset, msg);
                 }
             }
@@ -490,5 +534,134 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
             i = j;
         }
         i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::build_registry;
+    use crate::frontmatter::{At, Body, EntityFile};
+
+    fn registry() -> Registry {
+        let f = EntityFile {
+            rel: "content/people/kim-jong-un.md".into(),
+            kind: EntityKind::Person,
+            stem: "kim-jong-un".into(),
+            name: Some(At::new("Kim Jong Un".into(), Pos::new(2, 7))),
+            aliases: vec![At::new("Kim Jong-un".into(), Pos::new(3, 10))],
+            countries: vec![],
+            role: None,
+            since: None,
+            wikidata: None,
+            body: Body { text: String::new(), line: 4 },
+        };
+        build_registry(&[f], "en", &mut Diagnostics::new())
+    }
+
+    fn source(id: &str) -> Source {
+        Source {
+            id: id.into(),
+            publisher: Some(id.to_uppercase()),
+            title: None,
+            url: None,
+            author: None,
+            published: None,
+            accessed: None,
+            lang: None,
+            archive: None,
+            reliability: None,
+            credibility: None,
+        }
+    }
+
+    fn run(md: &str, allow_html: bool) -> (Rendered, Vec<crate::diag::Diagnostic>) {
+        let reg = registry();
+        let briefings: HashMap<String, (usize, String)> =
+            [("parade".to_string(), (0, "The parade".to_string()))].into();
+        let withheld: HashSet<String> = ["secret".to_string()].into();
+        let env =
+            LinkEnv { registry: &reg, briefings: &briefings, withheld: &withheld, lang: "en", allow_html };
+        let sources = [source("xinhua"), source("kcna")];
+        let mut d = Diagnostics::new();
+        let r = render(md, Place::Body { line: 10 }, false, Some(&sources), &env, "b.md", &mut d);
+        (r, d.sorted())
+    }
+
+    #[test]
+    fn wikilinks_resolve_with_titles_and_labels() {
+        let (r, d) =
+            run("[[kim jong-un]] and [[parade|this]] and [[countries/kp]] and [[briefings/parade]]", false);
+        assert!(d.is_empty(), "{d:?}");
+        let html = r.html.at("../../");
+        assert!(
+            html.contains(
+                "<a href=\"../../people/kim-jong-un/\" class=\"wikilink person-link\">Kim Jong Un</a>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"../../briefings/parade/\" class=\"wikilink briefing-link\">this</a>"),
+            "{html}"
+        );
+        assert!(html.contains("countries/kp/\" class=\"wikilink country-link\">North Korea</a>"), "{html}");
+        assert!(html.contains(">The parade</a>"), "{html}");
+        assert_eq!(r.targets.len(), 3);
+    }
+
+    #[test]
+    fn link_errors_point_at_the_reference() {
+        let (_, d) = run("Text\nsee [[Nobody]] and [[secret]] and [[people/parade]]", false);
+        let at: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at, [(11, 7), (11, 22), (11, 37)], "{d:#?}");
+        assert!(d[1].message.contains("withholds"));
+    }
+
+    #[test]
+    fn citations_number_by_source_position() {
+        let (r, d) = run("Claim [@kcna; @xinhua]. Again [@kcna].", false);
+        assert!(d.is_empty(), "{d:?}");
+        let html = r.html.at("");
+        assert!(html.contains("<sup class=\"citation\">[<a href=\"#source-2\" title=\"KCNA\">2</a>, <a href=\"#source-1\" title=\"XINHUA\">1</a>]</sup>"), "{html}");
+        assert_eq!(r.cited, [1, 0]);
+        let (_, d) = run("x [@xinhau]", false);
+        assert_eq!((d[0].line, d[0].col), (10, 5));
+        assert_eq!(d[0].message, "unknown source \"xinhau\" in citation (sources: xinhua, kcna)");
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let (r, _) = run("a <script>alert(1)</script> b\n\n<div>x</div>\n", false);
+        let html = r.html.at("");
+        assert!(!html.contains("<script>") && !html.contains("<div>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"));
+        let (r, _) = run("<div>x</div>\n", true);
+        assert!(r.html.at("").contains("<div>x</div>"));
+    }
+
+    #[test]
+    fn headings_get_unique_ids_avoiding_reserved_ones() {
+        let (r, _) = run("## Sources\n\n## Über uns\n\n## Über uns\n", false);
+        let html = r.html.at("");
+        assert!(html.contains("<h2 id=\"sources-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"uber-uns\">") && html.contains("<h2 id=\"uber-uns-1\">"), "{html}");
+    }
+
+    #[test]
+    fn footnotes_are_numbered_and_collected_at_the_end() {
+        let (r, _) = run("A[^b] and B[^a].\n\n[^a]: Second.\n[^b]: First.\n\nAfter.", false);
+        let html = r.html.at("");
+        assert!(html.contains("<a href=\"#fn-1\" id=\"fnref-1\""), "{html}");
+        let notes = &html[html.find("<section class=\"footnotes\"").unwrap()..];
+        assert!(notes.find("First.").unwrap() < notes.find("Second.").unwrap(), "{notes}");
+        assert!(html.find("After.").unwrap() < html.find("<section").unwrap());
+    }
+
+    #[test]
+    fn root_absolute_links_become_relative() {
+        let (r, _) = run("[About](/about/) ![Map](/img/map.png)", false);
+        let html = r.html.at("../");
+        assert!(html.contains("<a href=\"../about/\">About</a>"), "{html}");
+        assert!(html.contains("<img src=\"../img/map.png\" alt=\"Map\" />"), "{html}");
     }
 }

@@ -58,7 +58,8 @@ fn copy_dir(dir: &Path, sink: &dyn Sink) -> io::Result<()> {
 
 /// A staging folder beside the output folder (same file system, so the swap is a rename).
 pub fn staging_dir(output: &Path) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let name =
+        output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     output.with_file_name(format!(".{name}.staging-{}", std::process::id()))
 }
 

@@ -16,8 +16,19 @@ use std::collections::{HashMap, HashSet};
 
 /// URL segments at the site root that free pages may not take.
 pub const RESERVED_ROOTS: &[&str] = &[
-    "briefings", "people", "organisations", "countries", "timeline", "sources", "tags", "atom.xml",
-    "sitemap.xml", "404.html", "index.html", "static", "search",
+    "briefings",
+    "people",
+    "organisations",
+    "countries",
+    "timeline",
+    "sources",
+    "tags",
+    "atom.xml",
+    "sitemap.xml",
+    "404.html",
+    "index.html",
+    "static",
+    "search",
 ];
 
 /// A briefing's rendered Markdown parts.
@@ -83,7 +94,11 @@ pub fn parse_content(config: &Config, diags: &mut Diagnostics) -> Parsed {
 
 /// Stage 3: the publishing gate. Withheld briefings are dropped here, before any later stage
 /// can see them; only their slugs remain, so links to them are reported instead of leaked.
-pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> (Vec<Briefing>, Vec<Page>, Vec<EntityFile>, HashSet<String>) {
+pub fn gate(
+    config: &Config,
+    parsed: Parsed,
+    diags: &mut Diagnostics,
+) -> (Vec<Briefing>, Vec<Page>, Vec<EntityFile>, HashSet<String>) {
     // Two briefings on one URL: both files get the error, each naming the other.
     let mut slugs: HashMap<&str, Vec<&Briefing>> = HashMap::new();
     for b in &parsed.briefings {
@@ -92,7 +107,14 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> (Vec<Br
     for (slug, bs) in slugs.iter().filter(|(_, bs)| bs.len() > 1) {
         for b in bs {
             let others: Vec<&str> = bs.iter().filter(|o| o.rel != b.rel).map(|o| o.rel.as_str()).collect();
-            diags.error(&b.rel, b.slug.pos, format!("slug \"{slug}\" is also used by {}: both would be /briefings/{slug}/", others.join(", ")));
+            diags.error(
+                &b.rel,
+                b.slug.pos,
+                format!(
+                    "slug \"{slug}\" is also used by {}: both would be /briefings/{slug}/",
+                    others.join(", ")
+                ),
+            );
         }
     }
     let (mut published, withheld): (Vec<Briefing>, Vec<Briefing>) = parsed
@@ -110,11 +132,19 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> (Vec<Br
         }
         let s = p.slug.value.to_string();
         if RESERVED_ROOTS.contains(&s.as_str()) {
-            diags.error(&p.rel, p.slug.pos, format!("the page slug \"{s}\" is taken by the site's own /{s}/"));
+            diags.error(
+                &p.rel,
+                p.slug.pos,
+                format!("the page slug \"{s}\" is taken by the site's own /{s}/"),
+            );
             continue;
         }
         if let Some(other) = page_slugs.insert(s.clone(), p.rel.clone()) {
-            diags.error(&p.rel, p.slug.pos, format!("slug \"{s}\" is also used by {other}: both would be /{s}/"));
+            diags.error(
+                &p.rel,
+                p.slug.pos,
+                format!("slug \"{s}\" is also used by {other}: both would be /{s}/"),
+            );
             continue;
         }
         pages.push(p);
@@ -162,18 +192,44 @@ pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
         .collect();
 
     // Markdown, in parallel.
-    let env = LinkEnv { registry: &registry, briefings: &by_slug, withheld: &withheld, lang, allow_html: config.allow_html };
+    let env = LinkEnv {
+        registry: &registry,
+        briefings: &by_slug,
+        withheld: &withheld,
+        lang,
+        allow_html: config.allow_html,
+    };
     let rendered: Vec<(BriefingHtml, Diagnostics)> = briefings
         .par_iter()
         .map(|b| {
             let mut d = Diagnostics::new();
             let srcs = Some(b.sources.as_slice());
-            let body = markdown::render(&b.body.text, Place::Body { line: b.body.line }, false, srcs, &env, &b.rel, &mut d);
-            let summary = b.summary.as_ref().map(|s| markdown::render(&s.value, Place::Inline { pos: s.pos }, true, srcs, &env, &b.rel, &mut d));
+            let body = markdown::render(
+                &b.body.text,
+                Place::Body { line: b.body.line },
+                false,
+                srcs,
+                &env,
+                &b.rel,
+                &mut d,
+            );
+            let summary = b.summary.as_ref().map(|s| {
+                markdown::render(&s.value, Place::Inline { pos: s.pos }, true, srcs, &env, &b.rel, &mut d)
+            });
             let judgments = b
                 .key_judgments
                 .iter()
-                .map(|k| markdown::render(&k.text, Place::Inline { pos: Pos::START }, true, srcs, &env, &b.rel, &mut d))
+                .map(|k| {
+                    markdown::render(
+                        &k.text,
+                        Place::Inline { pos: Pos::START },
+                        true,
+                        srcs,
+                        &env,
+                        &b.rel,
+                        &mut d,
+                    )
+                })
                 .collect();
             (BriefingHtml { body, summary, judgments }, d)
         })
@@ -188,31 +244,58 @@ pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
         if let Some(fi) = e.file {
             let f = &entity_files[fi];
             if !f.body.text.trim().is_empty() {
-                let r = markdown::render(&f.body.text, Place::Body { line: f.body.line }, false, None, &env, &f.rel, &mut diags);
+                let r = markdown::render(
+                    &f.body.text,
+                    Place::Body { line: f.body.line },
+                    false,
+                    None,
+                    &env,
+                    &f.rel,
+                    &mut diags,
+                );
                 entity_html.insert(id, r);
             }
         }
     }
     let page_html: Vec<Rendered> = pages
         .iter()
-        .map(|p| markdown::render(&p.body.text, Place::Body { line: p.body.line }, false, None, &env, &p.rel, &mut diags))
+        .map(|p| {
+            markdown::render(
+                &p.body.text,
+                Place::Body { line: p.body.line },
+                false,
+                None,
+                &env,
+                &p.rel,
+                &mut diags,
+            )
+        })
         .collect();
 
     timer.lap("markdown");
     if diags.has_errors() {
         return (None, diags);
     }
-    let body_targets: Vec<Vec<markdown::Target>> = html.iter().map(|h| {
-        let mut t = h.body.targets.clone();
-        if let Some(s) = &h.summary {
-            t.extend(s.targets.iter().copied());
-        }
-        for j in &h.judgments {
-            t.extend(j.targets.iter().copied());
-        }
-        t
-    }).collect();
-    let mut index = index::build(&index::Inputs { briefings: &briefings, resolved: &resolved, body_targets: &body_targets, registry: &registry, lang });
+    let body_targets: Vec<Vec<markdown::Target>> = html
+        .iter()
+        .map(|h| {
+            let mut t = h.body.targets.clone();
+            if let Some(s) = &h.summary {
+                t.extend(s.targets.iter().copied());
+            }
+            for j in &h.judgments {
+                t.extend(j.targets.iter().copied());
+            }
+            t
+        })
+        .collect();
+    let mut index = index::build(&index::Inputs {
+        briefings: &briefings,
+        resolved: &resolved,
+        body_targets: &body_targets,
+        registry: &registry,
+        lang,
+    });
     // Profiles and free pages may link to entities no briefing names: those get pages too.
     for r in entity_html.values().chain(&page_html) {
         for t in &r.targets {

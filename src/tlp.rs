@@ -51,12 +51,8 @@ impl Tlp {
             (Tlp::Amber, false) => {
                 "Limited disclosure, restricted to participants' organisations and their clients."
             }
-            (Tlp::Amber, true) => {
-                "Begrenzte Weitergabe an die eigene Organisation und deren Kunden."
-            }
-            (Tlp::AmberStrict, false) => {
-                "Limited disclosure, restricted to participants' organisation only."
-            }
+            (Tlp::Amber, true) => "Begrenzte Weitergabe an die eigene Organisation und deren Kunden.",
+            (Tlp::AmberStrict, false) => "Limited disclosure, restricted to participants' organisation only.",
             (Tlp::AmberStrict, true) => "Weitergabe nur innerhalb der eigenen Organisation.",
             (Tlp::Red, false) => "For the eyes and ears of individual recipients only.",
             (Tlp::Red, true) => "Nur für die Augen und Ohren der einzelnen Empfänger.",

@@ -14,7 +14,10 @@ fn bundled_sample_dossier_builds_without_warnings() {
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
     let public = out_dir.path();
     assert!(public.join("index.html").exists());
-    let briefings = std::fs::read_dir(public.join("briefings")).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    let briefings = std::fs::read_dir(public.join("briefings"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
     assert!(briefings >= 8, "{briefings} briefings");
     // The German dossier transliterates slugs the German way.
     let check = dossier(&["check", "--root", root]);
@@ -64,7 +67,11 @@ fn usage_errors_exit_2() {
     assert_eq!(dossier(&["build", "--no-such-flag"]).status.code(), Some(2));
     assert_eq!(dossier(&["build", "--tlp", "orange"]).status.code(), Some(2));
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(dossier(&["build", "--root", tmp.path().to_str().unwrap()]).status.code(), Some(2), "no site.toml");
+    assert_eq!(
+        dossier(&["build", "--root", tmp.path().to_str().unwrap()]).status.code(),
+        Some(2),
+        "no site.toml"
+    );
 }
 
 #[test]

@@ -73,12 +73,23 @@ fn failed_build_leaves_previous_output_byte_identical() {
     s.build(&[]);
     let before = snapshot(&s.public());
     assert!(before.len() > 30);
-    s.write("content/briefings/2025/trade.md", "---\ntitle: Broken\ndate: 2025-08-01\ncountries: [Atlantis]\n---\n");
+    s.write(
+        "content/briefings/2025/trade.md",
+        "---\ntitle: Broken\ndate: 2025-08-01\ncountries: [Atlantis]\n---\n",
+    );
     let out = s.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("content/briefings/2025/trade.md:4:13: error: unknown country \"Atlantis\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/briefings/2025/trade.md:4:13: error: unknown country \"Atlantis\""),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(snapshot(&s.public()), before);
-    let leftovers: Vec<_> = std::fs::read_dir(s.root()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".public")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(s.root())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
     assert!(leftovers.is_empty(), "staging folders left behind");
 }
 

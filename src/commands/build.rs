@@ -49,7 +49,11 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
     if let Err(e) = published {
         let _ = std::fs::remove_dir_all(&staging);
         let mut d = Diagnostics::new();
-        d.error(&config.output_dir.display().to_string(), Pos::START, format!("cannot replace the output folder: {e}"));
+        d.error(
+            &config.output_dir.display().to_string(),
+            Pos::START,
+            format!("cannot replace the output folder: {e}"),
+        );
         diags.extend(d);
         report(diags, Format::Text);
         return EXIT_CONTENT;

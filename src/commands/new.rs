@@ -27,7 +27,9 @@ pub fn new_briefing(root: &Path, title: &str) -> i32 {
         yaml_string(title),
         today.strftime("%Y-%m-%d")
     );
-    if let Err(e) = std::fs::create_dir_all(path.parent().unwrap_or(root)).and_then(|_| std::fs::write(&path, text)) {
+    if let Err(e) =
+        std::fs::create_dir_all(path.parent().unwrap_or(root)).and_then(|_| std::fs::write(&path, text))
+    {
         eprintln!("error: cannot write {}: {e}", path.display());
         return EXIT_USAGE;
     }
@@ -92,11 +94,17 @@ pub fn init(dir: &Path) -> i32 {
     ];
     for (rel, text) in files {
         let path = dir.join(rel);
-        if let Err(e) = std::fs::create_dir_all(path.parent().unwrap_or(dir)).and_then(|_| std::fs::write(&path, text)) {
+        if let Err(e) =
+            std::fs::create_dir_all(path.parent().unwrap_or(dir)).and_then(|_| std::fs::write(&path, text))
+        {
             eprintln!("error: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }
     }
-    println!("created a new dossier in {}; build it with: dossier build --root {}", dir.display(), dir.display());
+    println!(
+        "created a new dossier in {}; build it with: dossier build --root {}",
+        dir.display(),
+        dir.display()
+    );
     EXIT_OK
 }

@@ -275,12 +275,7 @@ mod tests {
             assert!(seen.insert(a2), "duplicate alpha-2 code {a2}");
         }
         for pair in COUNTRIES.windows(2) {
-            assert!(
-                pair[0].0 < pair[1].0,
-                "not sorted: {} before {}",
-                pair[0].0,
-                pair[1].0
-            );
+            assert!(pair[0].0 < pair[1].0, "not sorted: {} before {}", pair[0].0, pair[1].0);
         }
     }
 
@@ -304,26 +299,16 @@ mod tests {
 
     #[test]
     fn names_do_not_collide_with_codes() {
-        let codes: HashSet<String> = COUNTRIES
-            .iter()
-            .flat_map(|&(a2, a3, _)| [a2.to_lowercase(), a3.to_lowercase()])
-            .collect();
+        let codes: HashSet<String> =
+            COUNTRIES.iter().flat_map(|&(a2, a3, _)| [a2.to_lowercase(), a3.to_lowercase()]).collect();
         for &(_, _, name) in COUNTRIES {
-            assert!(
-                !codes.contains(&name.to_lowercase()),
-                "name {name} equals a code"
-            );
+            assert!(!codes.contains(&name.to_lowercase()), "name {name} equals a code");
         }
     }
 
     #[test]
     fn spot_checks() {
-        let lookup = |a2: &str| {
-            COUNTRIES
-                .iter()
-                .find(|c| c.0 == a2)
-                .map(|&(_, a3, name)| (a3, name))
-        };
+        let lookup = |a2: &str| COUNTRIES.iter().find(|c| c.0 == a2).map(|&(_, a3, name)| (a3, name));
         assert_eq!(lookup("KP"), Some(("PRK", "North Korea")));
         assert_eq!(lookup("CN"), Some(("CHN", "China")));
         assert_eq!(lookup("DE"), Some(("DEU", "Germany")));

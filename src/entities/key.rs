@@ -39,9 +39,7 @@ impl MatchKey {
     /// without comparing every pair of names.
     pub fn deletions(&self) -> Vec<String> {
         let chars: Vec<char> = self.0.chars().collect();
-        (0..chars.len())
-            .map(|i| chars[..i].iter().chain(&chars[i + 1..]).collect())
-            .collect()
+        (0..chars.len()).map(|i| chars[..i].iter().chain(&chars[i + 1..]).collect()).collect()
     }
 }
 

@@ -227,7 +227,11 @@ pub fn build_registry(files: &[EntityFile], lang: &str, diags: &mut Diagnostics)
     }
     for (id, e) in reg.entities.clone().iter().enumerate() {
         let id = EntityId(id as u32);
-        for text in [e.country.map(|c| c.to_string()).unwrap_or_default().as_str(), e.alpha3.unwrap_or(""), e.name.as_str()] {
+        for text in [
+            e.country.map(|c| c.to_string()).unwrap_or_default().as_str(),
+            e.alpha3.unwrap_or(""),
+            e.name.as_str(),
+        ] {
             reg.claim(text, id, None, diags);
         }
     }
@@ -235,7 +239,14 @@ pub fn build_registry(files: &[EntityFile], lang: &str, diags: &mut Diagnostics)
     // Country overrides: the file names a built-in country.
     for (i, f) in files.iter().enumerate().filter(|(_, f)| f.kind == EntityKind::Country) {
         let Some(code) = CountryCode::parse(&f.stem) else {
-            diags.error(&f.rel, Pos::START, format!("\"{}\" is not an ISO 3166-1 alpha-2 country code; country files are named <cc>.md", f.stem));
+            diags.error(
+                &f.rel,
+                Pos::START,
+                format!(
+                    "\"{}\" is not an ISO 3166-1 alpha-2 country code; country files are named <cc>.md",
+                    f.stem
+                ),
+            );
             continue;
         };
         let id = country_ids[&code];
@@ -264,12 +275,20 @@ pub fn build_registry(files: &[EntityFile], lang: &str, diags: &mut Diagnostics)
             continue;
         };
         if slug.as_str() != f.stem {
-            diags.error(&f.rel, Pos::START, format!("the file name \"{}\" is not a valid id; rename it to \"{slug}.md\"", f.stem));
+            diags.error(
+                &f.rel,
+                Pos::START,
+                format!("the file name \"{}\" is not a valid id; rename it to \"{slug}.md\"", f.stem),
+            );
             continue;
         }
         let Some(name) = &f.name else { continue };
         if let Some(other) = reg.by_slug.get(&(f.kind, slug.clone())) {
-            diags.error(&f.rel, Pos::START, format!("duplicate id \"{slug}\": also {}", reg.get(*other).origin));
+            diags.error(
+                &f.rel,
+                Pos::START,
+                format!("duplicate id \"{slug}\": also {}", reg.get(*other).origin),
+            );
             continue;
         }
         let id = reg.push(Entity {
@@ -292,7 +311,8 @@ pub fn build_registry(files: &[EntityFile], lang: &str, diags: &mut Diagnostics)
     }
 
     // Each file's own `countries:`.
-    let file_entities: Vec<(EntityId, usize)> = reg.iter().filter_map(|(id, e)| e.file.map(|f| (id, f))).collect();
+    let file_entities: Vec<(EntityId, usize)> =
+        reg.iter().filter_map(|(id, e)| e.file.map(|f| (id, f))).collect();
     for (id, fi) in file_entities {
         let f = &files[fi];
         let mut cs = Vec::new();
@@ -308,12 +328,22 @@ pub fn build_registry(files: &[EntityFile], lang: &str, diags: &mut Diagnostics)
     reg
 }
 
-fn resolve_country(reg: &Registry, r: &At<String>, rel: &str, lang: &str, diags: &mut Diagnostics) -> Option<EntityId> {
+fn resolve_country(
+    reg: &Registry,
+    r: &At<String>,
+    rel: &str,
+    lang: &str,
+    diags: &mut Diagnostics,
+) -> Option<EntityId> {
     match reg.lookup(&r.value, lang) {
         Some(id) if reg.get(id).kind == EntityKind::Country => Some(id),
         Some(id) => {
             let e = reg.get(id);
-            diags.error(rel, r.pos, format!("\"{}\" is a {} ({}), not a country", r.value, e.kind.name(), e.name));
+            diags.error(
+                rel,
+                r.pos,
+                format!("\"{}\" is a {} ({}), not a country", r.value, e.kind.name(), e.name),
+            );
             None
         }
         None => {
@@ -352,7 +382,11 @@ pub fn resolve(
                 None => match implicit(reg, text, a.kind.unwrap_or(EntityKind::Person), lang, &b.rel) {
                     Some(id) => id,
                     None => {
-                        diags.error(&b.rel, a.reference.pos, format!("cannot make an id from actor \"{text}\""));
+                        diags.error(
+                            &b.rel,
+                            a.reference.pos,
+                            format!("cannot make an id from actor \"{text}\""),
+                        );
                         continue;
                     }
                 },
@@ -403,7 +437,10 @@ pub fn resolve(
         let (rel, pos, written) = &first_use[&id];
         let e = reg.get(id);
         let candidates = known.find(&MatchKey::new(written));
-        let Some(near) = candidates.into_iter().find(|c| reg.get(*c).kind != EntityKind::Country || written.chars().count() > 3) else {
+        let Some(near) = candidates
+            .into_iter()
+            .find(|c| reg.get(*c).kind != EntityKind::Country || written.chars().count() > 3)
+        else {
             continue;
         };
         let n = reg.get(near);
@@ -513,7 +550,15 @@ mod tests {
             draft: false,
             tlp: Tlp::Clear,
             tags: vec![],
-            actors: actors.iter().enumerate().map(|(i, a)| ActorRef { reference: At::new(a.to_string(), Pos::new(5 + i as u32, 5)), role: None, kind: None }).collect(),
+            actors: actors
+                .iter()
+                .enumerate()
+                .map(|(i, a)| ActorRef {
+                    reference: At::new(a.to_string(), Pos::new(5 + i as u32, 5)),
+                    role: None,
+                    kind: None,
+                })
+                .collect(),
             countries: countries.iter().map(|c| At::new(c.to_string(), Pos::new(20, 12))).collect(),
             events: vec![],
             sources: vec![],
@@ -560,7 +605,11 @@ mod tests {
     fn implicit_spellings_merge_and_take_most_frequent() {
         let mut d = Diagnostics::new();
         let mut reg = registry(&mut d);
-        let bs = vec![briefing(&["Kim Yo-jong"], &[]), briefing(&["Kim Yo Jong"], &[]), briefing(&["Kim Yo Jong"], &[])];
+        let bs = vec![
+            briefing(&["Kim Yo-jong"], &[]),
+            briefing(&["Kim Yo Jong"], &[]),
+            briefing(&["Kim Yo Jong"], &[]),
+        ];
         let r = resolve(&mut reg, &bs, "de", false, &mut d);
         assert_eq!(r[0].actors[0].entity, r[2].actors[0].entity);
         assert_eq!(reg.get(r[0].actors[0].entity).name, "Kim Yo Jong");
@@ -602,7 +651,12 @@ mod tests {
         build_registry(&files, "en", &mut d);
         let v = d.sorted();
         assert_eq!(v.len(), 1, "{v:?}");
-        assert!(v[0].message.contains("content/people/a.md") && v[0].message.contains("content/organisations/b.md"), "{}", v[0].message);
+        assert!(
+            v[0].message.contains("content/people/a.md")
+                && v[0].message.contains("content/organisations/b.md"),
+            "{}",
+            v[0].message
+        );
         assert_eq!(v[0].path, "content/organisations/b.md");
     }
 

@@ -47,8 +47,16 @@ pub fn atom(site: &Site, title: &str, page: &UrlPath, feed: &UrlPath, briefings:
     s.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(s, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml(&c.language));
     let _ = writeln!(s, "  <title>{}</title>", xml(title));
-    let _ = writeln!(s, "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>", xml(&c.absolute(feed.as_str())));
-    let _ = writeln!(s, "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", xml(&c.absolute(page.as_str())));
+    let _ = writeln!(
+        s,
+        "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>",
+        xml(&c.absolute(feed.as_str()))
+    );
+    let _ = writeln!(
+        s,
+        "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>",
+        xml(&c.absolute(page.as_str()))
+    );
     let _ = writeln!(s, "  <id>{}</id>", xml(&c.absolute(page.as_str())));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
     let _ = writeln!(s, "  <generator>dossier</generator>");
@@ -77,7 +85,10 @@ pub fn atom(site: &Site, title: &str, page: &UrlPath, feed: &UrlPath, briefings:
 /// The site feed and one per entity page.
 pub fn all_feeds(site: &Site) -> Vec<(UrlPath, String)> {
     let all: Vec<BriefingIdx> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
-    let mut out = vec![(UrlPath::file("atom.xml"), atom(site, &site.config.title, &UrlPath::root(), &UrlPath::file("atom.xml"), &all))];
+    let mut out = vec![(
+        UrlPath::file("atom.xml"),
+        atom(site, &site.config.title, &UrlPath::root(), &UrlPath::file("atom.xml"), &all),
+    )];
     for (id, e) in site.registry.iter() {
         if !site.index.has_page[id.index()] {
             continue;
@@ -108,7 +119,9 @@ pub fn sitemap(site: &Site, jobs: &[Job]) -> String {
         })
         .collect();
     urls.sort();
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (u, lastmod) in urls {
         let _ = write!(s, "  <url><loc>{}</loc>", xml(&u));
         if let Some(m) = lastmod {

@@ -62,12 +62,15 @@ impl Job {
 
 /// Every page of the site.
 pub fn all_jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::BriefingList, Job::Timeline, Job::Sources, Job::TagList, Job::NotFound];
+    let mut jobs =
+        vec![Job::Home, Job::BriefingList, Job::Timeline, Job::Sources, Job::TagList, Job::NotFound];
     jobs.extend((0..site.briefings.len()).map(Job::Briefing));
     for k in [EntityKind::Person, EntityKind::Organisation, EntityKind::Country] {
         jobs.push(Job::EntityList(k));
     }
-    jobs.extend(site.registry.iter().filter(|(id, _)| site.index.has_page[id.index()]).map(|(id, _)| Job::Entity(id)));
+    jobs.extend(
+        site.registry.iter().filter(|(id, _)| site.index.has_page[id.index()]).map(|(id, _)| Job::Entity(id)),
+    );
     jobs.extend((0..site.index.tags.len()).map(Job::Tag));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
@@ -80,7 +83,9 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> Diagn
     let feeds = feeds::all_feeds(site);
     let errors: Vec<String> = feeds
         .into_par_iter()
-        .filter_map(|(url, xml)| sink.put(&url.output_file(), xml.into_bytes()).err().map(|e| format!("cannot write {url}: {e}")))
+        .filter_map(|(url, xml)| {
+            sink.put(&url.output_file(), xml.into_bytes()).err().map(|e| format!("cannot write {url}: {e}"))
+        })
         .collect();
     for e in errors {
         diags.error("public", Pos::START, e);
@@ -99,7 +104,10 @@ pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn 
             let url = job.url(site);
             let r = Renderer::new(site, &url);
             match r.render(job, templates) {
-                Ok(html) => sink.put(&url.output_file(), html.into_bytes()).err().map(|e| ("public".to_string(), format!("cannot write {url}: {e}"))),
+                Ok(html) => sink
+                    .put(&url.output_file(), html.into_bytes())
+                    .err()
+                    .map(|e| ("public".to_string(), format!("cannot write {url}: {e}"))),
                 Err((tpl, msg)) => Some((tpl, format!("rendering {url}: {msg}"))),
             }
         })
@@ -143,7 +151,13 @@ impl<'a> Renderer<'a> {
         self.url.href_to(target)
     }
 
-    fn common(&self, title: String, kind: &'static str, feed: Option<UrlPath>, lang: Option<&str>) -> Common<'a> {
+    fn common(
+        &self,
+        title: String,
+        kind: &'static str,
+        feed: Option<UrlPath>,
+        lang: Option<&str>,
+    ) -> Common<'a> {
         let c = &self.site.config;
         let nav_items: [(&str, &'static str, &[&str]); 7] = [
             ("briefings", self.t.briefings, &["briefings", "briefing"]),
@@ -174,7 +188,11 @@ impl<'a> Renderer<'a> {
             },
             nav: nav_items
                 .iter()
-                .map(|(path, title, kinds)| NavItem { href: self.href(&UrlPath::dir(path)), title, active: kinds.contains(&kind) })
+                .map(|(path, title, kinds)| NavItem {
+                    href: self.href(&UrlPath::dir(path)),
+                    title,
+                    active: kinds.contains(&kind),
+                })
                 .collect(),
         }
     }
@@ -222,9 +240,14 @@ impl<'a> Renderer<'a> {
         srcs.iter()
             .map(|&s| {
                 let anchor = format!("#source-{}", s + 1);
-                let href = if on_briefing_page { anchor } else { format!("{}{anchor}", self.href(&self.briefing_url(b))) };
+                let href = if on_briefing_page {
+                    anchor
+                } else {
+                    format!("{}{anchor}", self.href(&self.briefing_url(b)))
+                };
                 let src = &br.sources[s];
-                let title = src.publisher.clone().or_else(|| src.title.clone()).unwrap_or_else(|| src.id.clone());
+                let title =
+                    src.publisher.clone().or_else(|| src.title.clone()).unwrap_or_else(|| src.id.clone());
                 SourceRef { n: s + 1, href, title }
             })
             .collect()
@@ -240,7 +263,8 @@ impl<'a> Renderer<'a> {
             actors: actors.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
             countries: countries.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
             sources: self.source_refs(r.briefing, &e.sources, on_briefing_page),
-            briefing: (!on_briefing_page).then(|| Link { href: self.href(&self.briefing_url(r.briefing)), title: b.title.clone() }),
+            briefing: (!on_briefing_page)
+                .then(|| Link { href: self.href(&self.briefing_url(r.briefing)), title: b.title.clone() }),
         }
     }
 
@@ -250,23 +274,39 @@ impl<'a> Renderer<'a> {
         let t = self.t;
         let template = match job {
             Job::Home => {
-                ctx.insert("common", &self.common(site.config.title.clone(), "home", Some(UrlPath::file("atom.xml")), None));
-                let items: Vec<BriefingItem> = (0..site.briefings.len().min(HOME_BRIEFINGS)).map(|i| self.briefing_item(i)).collect();
+                ctx.insert(
+                    "common",
+                    &self.common(site.config.title.clone(), "home", Some(UrlPath::file("atom.xml")), None),
+                );
+                let items: Vec<BriefingItem> =
+                    (0..site.briefings.len().min(HOME_BRIEFINGS)).map(|i| self.briefing_item(i)).collect();
                 ctx.insert("briefings", &items);
-                for (key, kind) in [("people", EntityKind::Person), ("organisations", EntityKind::Organisation), ("countries", EntityKind::Country)] {
+                for (key, kind) in [
+                    ("people", EntityKind::Person),
+                    ("organisations", EntityKind::Organisation),
+                    ("countries", EntityKind::Country),
+                ] {
                     let mut v = entities_of(&site.index, &site.registry, kind);
                     v.retain(|(_, n)| *n > 0);
-                    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| site.registry.get(a.0).name.cmp(&site.registry.get(b.0).name)));
+                    v.sort_by(|a, b| {
+                        b.1.cmp(&a.1)
+                            .then_with(|| site.registry.get(a.0).name.cmp(&site.registry.get(b.0).name))
+                    });
                     v.truncate(HOME_ENTITIES);
-                    let links: Vec<EntityLink> = v.into_iter().map(|(id, n)| self.entity_link(id, None, n)).collect();
+                    let links: Vec<EntityLink> =
+                        v.into_iter().map(|(id, n)| self.entity_link(id, None, n)).collect();
                     ctx.insert(key, &links);
                 }
                 ctx.insert("counts", &self.counts());
                 "index.html"
             }
             Job::BriefingList => {
-                ctx.insert("common", &self.common(t.briefings.to_string(), "briefings", Some(UrlPath::file("atom.xml")), None));
-                let items: Vec<BriefingItem> = (0..site.briefings.len()).map(|i| self.briefing_item(i)).collect();
+                ctx.insert(
+                    "common",
+                    &self.common(t.briefings.to_string(), "briefings", Some(UrlPath::file("atom.xml")), None),
+                );
+                let items: Vec<BriefingItem> =
+                    (0..site.briefings.len()).map(|i| self.briefing_item(i)).collect();
                 ctx.insert("briefings", &items);
                 "briefings.html"
             }
@@ -288,7 +328,8 @@ impl<'a> Renderer<'a> {
                     let (x, y) = (site.registry.get(a.0), site.registry.get(b.0));
                     x.name.to_lowercase().cmp(&y.name.to_lowercase()).then_with(|| x.id.cmp(&y.id))
                 });
-                let links: Vec<EntityLink> = v.into_iter().map(|(id, n)| self.entity_link(id, None, n)).collect();
+                let links: Vec<EntityLink> =
+                    v.into_iter().map(|(id, n)| self.entity_link(id, None, n)).collect();
                 ctx.insert("kind", kind.name());
                 ctx.insert("entities", &links);
                 "entities.html"
@@ -326,7 +367,11 @@ impl<'a> Renderer<'a> {
                     .index
                     .tags
                     .iter()
-                    .map(|tag| TagInfo { name: tag.name.clone(), href: self.href(&UrlPath::dir(format!("tags/{}", tag.slug))), count: tag.briefings.len() })
+                    .map(|tag| TagInfo {
+                        name: tag.name.clone(),
+                        href: self.href(&UrlPath::dir(format!("tags/{}", tag.slug))),
+                        count: tag.briefings.len(),
+                    })
                     .collect();
                 ctx.insert("tags", &tags);
                 "tags.html"
@@ -334,7 +379,10 @@ impl<'a> Renderer<'a> {
             Job::Tag(i) => {
                 let tag = &site.index.tags[*i];
                 ctx.insert("common", &self.common(tag.name.clone(), "tag", None, None));
-                ctx.insert("tag", &TagInfo { name: tag.name.clone(), href: "./".into(), count: tag.briefings.len() });
+                ctx.insert(
+                    "tag",
+                    &TagInfo { name: tag.name.clone(), href: "./".into(), count: tag.briefings.len() },
+                );
                 let items: Vec<BriefingItem> = tag.briefings.iter().map(|b| self.briefing_item(*b)).collect();
                 ctx.insert("briefings", &items);
                 "tag.html"
@@ -414,7 +462,11 @@ impl<'a> Renderer<'a> {
                 .map(|(n, s)| {
                     let grade = match (s.reliability, s.credibility) {
                         (None, None) => None,
-                        (r, c) => Some(format!("{}{}", r.map(String::from).unwrap_or_default(), c.map(|c| c.to_string()).unwrap_or_default())),
+                        (r, c) => Some(format!(
+                            "{}{}",
+                            r.map(String::from).unwrap_or_default(),
+                            c.map(|c| c.to_string()).unwrap_or_default()
+                        )),
                     };
                     SourceInfo {
                         n: n + 1,
@@ -454,7 +506,9 @@ impl<'a> Renderer<'a> {
             role: file.and_then(|f| f.role.clone()),
             since: file.and_then(|f| f.since.as_ref()).map(|d| date_info(d, self.lang)),
             wikidata: file.and_then(|f| f.wikidata.clone()),
-            wikidata_url: file.and_then(|f| f.wikidata.as_ref()).map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+            wikidata_url: file
+                .and_then(|f| f.wikidata.as_ref())
+                .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
             code: e.country.map(|c| c.to_string()),
             alpha3: e.alpha3.map(String::from),
             english_name: e.english_name.filter(|n| *n != e.name).map(String::from),
@@ -463,11 +517,17 @@ impl<'a> Renderer<'a> {
             feed: "atom.xml".to_string(),
         };
         ctx.insert("entity", &info);
-        let items: Vec<BriefingItem> = site.index.entity_briefings[id.index()].iter().map(|b| self.briefing_item(*b)).collect();
+        let items: Vec<BriefingItem> =
+            site.index.entity_briefings[id.index()].iter().map(|b| self.briefing_item(*b)).collect();
         ctx.insert("briefings", &items);
-        let events: Vec<EventInfo> = site.index.entity_events[id.index()].iter().map(|r| self.event_info(*r, false)).collect();
+        let events: Vec<EventInfo> =
+            site.index.entity_events[id.index()].iter().map(|r| self.event_info(*r, false)).collect();
         ctx.insert("events", &events);
-        for (key, kind) in [("people", EntityKind::Person), ("organisations", EntityKind::Organisation), ("countries", EntityKind::Country)] {
+        for (key, kind) in [
+            ("people", EntityKind::Person),
+            ("organisations", EntityKind::Organisation),
+            ("countries", EntityKind::Country),
+        ] {
             let v: Vec<EntityLink> = site.index.appears_with[id.index()]
                 .iter()
                 .filter(|(o, _)| site.registry.get(*o).kind == kind)
@@ -508,7 +568,11 @@ impl<'a> Renderer<'a> {
                             }
                         }
                         CitedSource {
-                            title: first.title.clone().or_else(|| first.url.clone()).unwrap_or_else(|| first.id.clone()),
+                            title: first
+                                .title
+                                .clone()
+                                .or_else(|| first.url.clone())
+                                .unwrap_or_else(|| first.id.clone()),
                             url: first.url.clone(),
                             author: first.author.clone(),
                             published: first.published.as_ref().map(|d| date_info(d, self.lang)),

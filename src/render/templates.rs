@@ -14,8 +14,17 @@ pub use embedded::DEFAULT_THEME;
 
 /// The templates a theme must provide (directly or through the built-in fallback).
 pub const REQUIRED: &[&str] = &[
-    "index.html", "briefings.html", "briefing.html", "entities.html", "entity.html", "timeline.html",
-    "sources.html", "tags.html", "tag.html", "page.html", "404.html",
+    "index.html",
+    "briefings.html",
+    "briefing.html",
+    "entities.html",
+    "entity.html",
+    "timeline.html",
+    "sources.html",
+    "tags.html",
+    "tag.html",
+    "page.html",
+    "404.html",
 ];
 
 const THEME_PREFIX: &str = "theme/";
@@ -39,12 +48,20 @@ impl Templates {
         for (rel, bytes) in DEFAULT_THEME {
             if let Some(name) = rel.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                sources.push((format!("{BUILTIN_PREFIX}{name}"), text, format!("(built-in) themes/default/templates/{name}")));
+                sources.push((
+                    format!("{BUILTIN_PREFIX}{name}"),
+                    text,
+                    format!("(built-in) themes/default/templates/{name}"),
+                ));
             }
         }
         let theme_dir = config.root.join("themes").join(&config.theme);
         if config.theme != "default" && !theme_dir.is_dir() {
-            diags.error("site.toml", Pos::START, format!("theme \"{}\" not found: no folder themes/{}/", config.theme, config.theme));
+            diags.error(
+                "site.toml",
+                Pos::START,
+                format!("theme \"{}\" not found: no folder themes/{}/", config.theme, config.theme),
+            );
             return Err(diags);
         }
         for (name, path) in template_files(&theme_dir.join("templates")) {
@@ -67,7 +84,11 @@ impl Templates {
         // All at once: templates may extend each other in any order.
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
             let msg = e.to_string();
-            let origin = origins.iter().find(|(n, _)| msg.contains(n.as_str())).map(|(_, o)| o.clone()).unwrap_or_else(|| "templates".to_string());
+            let origin = origins
+                .iter()
+                .find(|(n, _)| msg.contains(n.as_str()))
+                .map(|(_, o)| o.clone())
+                .unwrap_or_else(|| "templates".to_string());
             diags.error(&origin, Pos::START, format!("template error: {}", one_line(&msg)));
         }
         for name in REQUIRED {
@@ -96,7 +117,9 @@ impl Templates {
 
     /// The file a template name resolves to, for diagnostics.
     pub fn origin(&self, name: &str) -> String {
-        for candidate in [name.to_string(), format!("{THEME_PREFIX}{name}"), format!("{BUILTIN_PREFIX}{name}")] {
+        for candidate in
+            [name.to_string(), format!("{THEME_PREFIX}{name}"), format!("{BUILTIN_PREFIX}{name}")]
+        {
             if let Some((_, o)) = self.origins.iter().find(|(n, _)| *n == candidate) {
                 return o.clone();
             }
@@ -122,7 +145,8 @@ fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
             let rel = e.path().strip_prefix(dir).ok()?;
-            let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let name =
+                rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             Some((name, e.path().to_path_buf()))
         })
         .collect();

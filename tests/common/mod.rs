@@ -55,7 +55,8 @@ impl Site {
 
     /// A built page, parsed: `page("people/kim-jong-un/")`.
     pub fn page(&self, url: &str) -> Html {
-        let file = if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_string() };
+        let file =
+            if url.is_empty() || url.ends_with('/') { format!("{url}index.html") } else { url.to_string() };
         let path = self.public().join(&file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         Html::parse_document(&text)
@@ -93,7 +94,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
