@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// A value with the file position it was written at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -294,6 +295,8 @@ impl Confidence {
 #[derive(Debug, Clone)]
 pub struct KeyJudgment {
     pub text: String,
+    /// Where `text` is written, for diagnostics in it.
+    pub pos: Pos,
     pub likelihood: Option<Likelihood>,
     pub confidence: Option<Confidence>,
     pub sources: Vec<usize>,
@@ -355,9 +358,9 @@ pub struct Page {
 
 #[derive(Debug, Clone)]
 pub enum Document {
-    Briefing(Box<Briefing>),
-    Entity(Box<EntityFile>),
-    Page(Box<Page>),
+    Briefing(Arc<Briefing>),
+    Entity(Arc<EntityFile>),
+    Page(Arc<Page>),
 }
 
 /// Site-wide values the front matter stage needs.
@@ -380,7 +383,7 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
     match file.kind {
         FileKind::Briefing => {
             let raw: RawBriefing = cx.yaml(split.yaml)?;
-            cx.briefing(file, raw, body, defaults).map(|b| Document::Briefing(Box::new(b)))
+            cx.briefing(file, raw, body, defaults).map(|b| Document::Briefing(Arc::new(b)))
         }
         FileKind::Person => {
             let raw: RawPerson = cx.yaml(split.yaml)?;
@@ -430,7 +433,7 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
             let raw: RawPage = cx.yaml(split.yaml)?;
             let title = cx.required(raw.title, "title")?;
             let slug = cx.slug(raw.slug, &file.stem, defaults.language)?;
-            Some(Document::Page(Box::new(Page {
+            Some(Document::Page(Arc::new(Page {
                 rel: file.rel.clone(),
                 title: title.value,
                 slug,
@@ -777,6 +780,7 @@ impl Cx<'_> {
         for k in raw.key_judgments.unwrap_or_default() {
             let item_pos = self.pos(&k.referenced);
             let r = k.value;
+            let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
             let text = self.text_opt(r.text);
             let likelihood = r.likelihood.and_then(|v| {
                 let a = self.at(v);
@@ -801,7 +805,13 @@ impl Cx<'_> {
             });
             let srcs = self.source_refs(r.sources, &ids);
             match text {
-                Some(text) => key_judgments.push(KeyJudgment { text, likelihood, confidence, sources: srcs }),
+                Some(text) => key_judgments.push(KeyJudgment {
+                    text,
+                    pos: text_pos,
+                    likelihood,
+                    confidence,
+                    sources: srcs,
+                }),
                 None => self.error(item_pos, "key judgment without `text`"),
             }
         }
@@ -851,7 +861,7 @@ impl Cx<'_> {
             (_, n) => self.required(n, "name"),
         };
         let name = name.map(|n| At::new(n.value.trim().to_string(), n.pos));
-        Document::Entity(Box::new(EntityFile {
+        Document::Entity(Arc::new(EntityFile {
             rel: file.rel.clone(),
             kind,
             stem: file.stem.clone(),
@@ -904,7 +914,7 @@ mod tests {
         let mut d = Diagnostics::new();
         let doc = parse(&f, &Defaults { language: "de", tlp: Tlp::Clear }, &mut d);
         let b = match doc {
-            Some(Document::Briefing(b)) => Some(*b),
+            Some(Document::Briefing(b)) => Some((*b).clone()),
             _ => None,
         };
         (b, d.sorted())

@@ -61,7 +61,7 @@ pub struct Index {
 
 /// What the index needs per briefing, from the earlier stages.
 pub struct Inputs<'a> {
-    pub briefings: &'a [Briefing],
+    pub briefings: &'a [std::sync::Arc<Briefing>],
     pub resolved: &'a [crate::entities::Resolved],
     pub body_targets: &'a [Vec<Target>],
     pub registry: &'a Registry,
@@ -69,7 +69,8 @@ pub struct Inputs<'a> {
 }
 
 /// Spellings of a publisher's name, and its documents with their citations.
-type PublisherAcc = (HashMap<String, u32>, Vec<(String, Vec<(BriefingIdx, usize)>)>);
+/// Documents are keyed by URL (or title) and keep the order in which they were first cited.
+type PublisherAcc = (HashMap<String, u32>, HashMap<String, (usize, Vec<(BriefingIdx, usize)>)>);
 
 pub fn build(inp: &Inputs) -> Index {
     let n_entities = inp.registry.len();
@@ -142,10 +143,8 @@ pub fn build(inp: &Inputs) -> Index {
                 .clone()
                 .or_else(|| s.title.clone())
                 .unwrap_or_else(|| format!("{}#{}", briefing.slug.value, s.id));
-            match groups.iter_mut().find(|g| g.0 == doc) {
-                Some(g) => g.1.push((b, si)),
-                None => groups.push((doc, vec![(b, si)])),
-            }
+            let next = groups.len();
+            groups.entry(doc).or_insert((next, Vec::new())).1.push((b, si));
         }
         for t in &briefing.tags {
             let slug = slugify(t, inp.lang);
@@ -183,6 +182,8 @@ pub fn build(inp: &Inputs) -> Index {
         .into_values()
         .map(|(spellings, groups)| {
             let name = most_frequent(&spellings);
+            let mut groups: Vec<(usize, Vec<(BriefingIdx, usize)>)> = groups.into_values().collect();
+            groups.sort_by_key(|g| g.0);
             Publisher {
                 slug: slugify(&name, inp.lang),
                 name,

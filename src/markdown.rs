@@ -63,8 +63,10 @@ pub enum Target {
 /// What body rendering needs to know of the rest of the site.
 pub struct LinkEnv<'a> {
     pub registry: &'a Registry,
-    /// Published briefings by slug: index and title.
-    pub briefings: &'a HashMap<String, (usize, String)>,
+    /// Published briefings by slug.
+    pub briefings: &'a HashMap<String, usize>,
+    /// Slug and title of each published briefing, by index.
+    pub briefing_titles: &'a [(String, String)],
     /// Slugs of briefings the gate withholds: linking to one is an error, not a leak.
     pub withheld: &'a HashSet<String>,
     pub lang: &'a str,
@@ -75,8 +77,7 @@ impl LinkEnv<'_> {
     fn target_url_and_title(&self, t: Target) -> (String, String) {
         match t {
             Target::Briefing(i) => {
-                let (slug, (_, title)) =
-                    self.briefings.iter().find(|(_, v)| v.0 == i).expect("known briefing");
+                let (slug, title) = &self.briefing_titles[i];
                 (format!("briefings/{slug}/"), title.clone())
             }
             Target::Entity(id) => {
@@ -98,7 +99,7 @@ impl LinkEnv<'_> {
         let briefing = || {
             let slug =
                 if self.briefings.contains_key(rest) { rest.to_string() } else { slugify(rest, self.lang) };
-            if let Some((i, _)) = self.briefings.get(&slug) {
+            if let Some(i) = self.briefings.get(&slug) {
                 Ok(Some(Target::Briefing(*i)))
             } else if self.withheld.contains(&slug) {
                 Err(format!(
@@ -172,6 +173,34 @@ pub struct Rendered {
     pub targets: Vec<Target>,
     /// Indices of the sources cited.
     pub cited: Vec<usize>,
+    /// Each wikilink as written and what it became, to tell whether the HTML is still right
+    /// after other files changed.
+    links: Vec<LinkRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LinkRecord {
+    raw: String,
+    url: String,
+    label: String,
+}
+
+/// Checks that every wikilink of `r` still resolves to the same URL and label, and refreshes
+/// its targets (indices may shift between runs). `false`: the HTML must be rendered again.
+pub fn revalidate(r: &mut Rendered, env: &LinkEnv) -> bool {
+    let mut targets = Vec::with_capacity(r.targets.len());
+    for rec in &r.links {
+        let Ok(t) = env.resolve(&rec.raw) else { return false };
+        let (url, label) = env.target_url_and_title(t);
+        if url != rec.url || label != rec.label {
+            return false;
+        }
+        if !targets.contains(&t) {
+            targets.push(t);
+        }
+    }
+    r.targets = targets;
+    true
 }
 
 const CITE: &str = "\u{E001}cite";
@@ -213,6 +242,7 @@ pub fn render(
         cited: Vec::new(),
         footnotes: Footnotes::default(),
         link_close: Vec::new(),
+        links: Vec::new(),
     };
     r.run(parser.into_offset_iter());
     let mut events = std::mem::take(&mut r.out);
@@ -228,7 +258,7 @@ pub fn render(
             html = inner.to_string();
         }
     }
-    Rendered { html: RootRelative(html), targets: r.targets, cited: r.cited }
+    Rendered { html: RootRelative(html), targets: r.targets, cited: r.cited, links: r.links }
 }
 
 #[derive(Default)]
@@ -275,6 +305,7 @@ struct Renderer<'a, 'd> {
     footnotes: Footnotes,
     /// How to close each open link.
     link_close: Vec<LinkClose>,
+    links: Vec<LinkRecord>,
 }
 
 impl<'a> Renderer<'a, '_> {
@@ -329,6 +360,11 @@ impl<'a> Renderer<'a, '_> {
                                     self.targets.push(t);
                                 }
                                 let (url, label) = self.env.target_url_and_title(t);
+                                self.links.push(LinkRecord {
+                                    raw: dest_url.to_string(),
+                                    url: url.clone(),
+                                    label: label.clone(),
+                                });
                                 let class = match t {
                                     Target::Briefing(_) => "wikilink briefing-link",
                                     Target::Entity(id) => match self.env.registry.get(id).kind {
@@ -556,7 +592,7 @@ mod tests {
             wikidata: None,
             body: Body { text: String::new(), line: 4 },
         };
-        build_registry(&[f], "en", &mut Diagnostics::new())
+        build_registry(&[std::sync::Arc::new(f)], "en", &mut Diagnostics::new())
     }
 
     fn source(id: &str) -> Source {
@@ -577,11 +613,17 @@ mod tests {
 
     fn run(md: &str, allow_html: bool) -> (Rendered, Vec<crate::diag::Diagnostic>) {
         let reg = registry();
-        let briefings: HashMap<String, (usize, String)> =
-            [("parade".to_string(), (0, "The parade".to_string()))].into();
+        let briefings: HashMap<String, usize> = [("parade".to_string(), 0)].into();
+        let titles = [("parade".to_string(), "The parade".to_string())];
         let withheld: HashSet<String> = ["secret".to_string()].into();
-        let env =
-            LinkEnv { registry: &reg, briefings: &briefings, withheld: &withheld, lang: "en", allow_html };
+        let env = LinkEnv {
+            registry: &reg,
+            briefings: &briefings,
+            briefing_titles: &titles,
+            withheld: &withheld,
+            lang: "en",
+            allow_html,
+        };
         let sources = [source("xinhua"), source("kcna")];
         let mut d = Diagnostics::new();
         let r = render(md, Place::Body { line: 10 }, false, Some(&sources), &env, "b.md", &mut d);

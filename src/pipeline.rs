@@ -1,18 +1,23 @@
 //! The pipeline: the order of the build's stages, in one place.
 //!
 //! config → load → front matter → gate → entities → markdown → index → render → output.
-//! Each stage is a function from the previous stage's typed output to its own; `build`,
-//! `check` and `serve` all go through `load_site` and `render::render_site`.
+//! A `Workspace` keeps each file's parsed front matter and rendered Markdown between runs, so
+//! `serve` re-reads only changed files and re-renders only Markdown whose text or links
+//! changed; `build` and `check` run the same stages once, from an empty workspace.
 
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos};
 use crate::entities::{self, EntityId, Registry, Resolved};
 use crate::frontmatter::{self, Briefing, Defaults, Document, EntityFile, Page};
 use crate::index::{self, Index};
-use crate::load;
-use crate::markdown::{self, LinkEnv, Place, Rendered};
+use crate::load::{self, FileKind, SourceFile};
+use crate::markdown::{self, LinkEnv, Place, Rendered, Target};
+use crate::timing::Timer;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// URL segments at the site root that free pages may not take.
 pub const RESERVED_ROOTS: &[&str] = &[
@@ -29,6 +34,7 @@ pub const RESERVED_ROOTS: &[&str] = &[
     "index.html",
     "static",
     "search",
+    "__dossier",
 ];
 
 /// A briefing's rendered Markdown parts.
@@ -39,69 +45,353 @@ pub struct BriefingHtml {
     pub judgments: Vec<Rendered>,
 }
 
+impl BriefingHtml {
+    fn parts(&self) -> impl Iterator<Item = &Rendered> {
+        std::iter::once(&self.body).chain(&self.summary).chain(&self.judgments)
+    }
+
+    fn parts_mut(&mut self) -> impl Iterator<Item = &mut Rendered> {
+        std::iter::once(&mut self.body).chain(&mut self.summary).chain(&mut self.judgments)
+    }
+}
+
 /// Everything a build knows after the content stages; rendering reads only this.
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
     /// Published briefings, newest first (date, then slug).
-    pub briefings: Vec<Briefing>,
-    pub pages: Vec<Page>,
-    pub entity_files: Vec<EntityFile>,
+    pub briefings: Vec<Arc<Briefing>>,
+    pub pages: Vec<Arc<Page>>,
+    pub entity_files: Vec<Arc<EntityFile>>,
     pub registry: Registry,
     pub resolved: Vec<Resolved>,
     /// Per briefing: its `related` entries resolved.
     pub related: Vec<Vec<usize>>,
-    pub html: Vec<BriefingHtml>,
+    pub html: Vec<Arc<BriefingHtml>>,
     /// Per entity: the profile body of its registry file.
-    pub entity_html: HashMap<EntityId, Rendered>,
-    pub page_html: Vec<Rendered>,
+    pub entity_html: HashMap<EntityId, Arc<Rendered>>,
+    pub page_html: Vec<Arc<Rendered>>,
     pub index: Index,
+}
+
+/// One content file as last read.
+#[derive(Debug)]
+struct FileEntry {
+    hash: u64,
+    doc: Option<Document>,
+    diags: Diagnostics,
+}
+
+/// Rendered Markdown of one file, valid while the file's text and its links' targets stay.
+#[derive(Debug, Clone)]
+enum CachedHtml {
+    Briefing(Arc<BriefingHtml>),
+    Other(Arc<Rendered>),
+}
+
+/// The parsed content of a site, kept between runs.
+#[derive(Debug)]
+pub struct Workspace {
+    pub config: Config,
+    files: BTreeMap<String, FileEntry>,
+    /// Warnings about files outside the content sections.
+    discover_diags: Diagnostics,
+    html: HashMap<String, (u64, CachedHtml)>,
+}
+
+fn hash_text(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Workspace {
+    pub fn new(config: Config) -> Workspace {
+        Workspace { config, files: BTreeMap::new(), discover_diags: Diagnostics::new(), html: HashMap::new() }
+    }
+
+    /// Stages 1–2: reads every content file and parses its front matter, in parallel.
+    pub fn scan(&mut self) {
+        let mut diags = Diagnostics::new();
+        let found = load::discover(&self.config.root, &mut diags);
+        self.discover_diags = diags;
+        self.files.clear();
+        self.read(found);
+    }
+
+    /// Re-reads the given paths (files or folders, created, changed or removed).
+    pub fn update(&mut self, changed: &[PathBuf]) {
+        let content = self.config.root.join(load::CONTENT_DIR);
+        let mut found = Vec::new();
+        for path in changed {
+            let Ok(rel_in_content) = path.strip_prefix(&content) else { continue };
+            let rel = load::rel_path(&self.config.root, path);
+            if path.is_dir() {
+                // A new or renamed folder: everything in it.
+                let mut d = Diagnostics::new();
+                for (p, r, k) in load::discover(&self.config.root, &mut d) {
+                    if r.starts_with(&format!("{rel}/")) {
+                        found.push((p, r, k));
+                    }
+                }
+                continue;
+            }
+            // Removed (or a folder removed): forget every file at or below it.
+            let prefix = format!("{rel}/");
+            self.files.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            self.html.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            let ignored =
+                rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
+            if path.is_file()
+                && !ignored
+                && let Some(kind) = load::classify(rel_in_content)
+            {
+                found.push((path.clone(), rel, kind));
+            }
+        }
+        self.read(found);
+    }
+
+    fn read(&mut self, found: Vec<(PathBuf, String, FileKind)>) {
+        let (files, read_diags) = load::read_all(found.clone());
+        let defaults = Defaults { language: &self.config.language, tlp: self.config.default_tlp };
+        let parsed: Vec<(String, FileEntry)> = files
+            .par_iter()
+            .map(|f: &SourceFile| {
+                let mut d = Diagnostics::new();
+                let doc = frontmatter::parse(f, &defaults, &mut d);
+                (f.rel.clone(), FileEntry { hash: hash_text(&f.text), doc, diags: d })
+            })
+            .collect();
+        for (rel, entry) in parsed {
+            self.files.insert(rel, entry);
+        }
+        // Unreadable files are kept as entries holding only their error.
+        for d in read_diags.sorted() {
+            let mut diags = Diagnostics::new();
+            diags.error(&d.path, Pos::new(d.line, d.col), d.message);
+            self.files.insert(d.path.clone(), FileEntry { hash: 0, doc: None, diags });
+        }
+    }
+
+    /// Stages 3–7 on the current files: gate, entities, Markdown, index. Returns the site when
+    /// there are no errors, and every diagnostic either way.
+    pub fn site(&mut self) -> (Option<Site>, Diagnostics) {
+        let config = self.config.clone();
+        let mut diags = Diagnostics::new();
+        diags.extend(self.discover_diags.clone());
+        let mut parsed = Parsed::default();
+        for (rel, f) in &self.files {
+            diags.extend(f.diags.clone());
+            match &f.doc {
+                Some(Document::Briefing(b)) => parsed.briefings.push((b.clone(), rel.clone())),
+                Some(Document::Entity(e)) => parsed.entity_files.push(e.clone()),
+                Some(Document::Page(p)) => parsed.pages.push(p.clone()),
+                None => {}
+            }
+        }
+        let mut timer = Timer::start();
+        let gated = gate(&config, parsed, &mut diags);
+        timer.lap("gate");
+
+        let lang = config.language.as_str();
+        let mut registry = entities::build_registry(&gated.entity_files, lang, &mut diags);
+        let resolved =
+            entities::resolve(&mut registry, &gated.briefings, lang, config.strict_entities, &mut diags);
+        timer.lap("entities");
+
+        let briefings = gated.briefings;
+        let by_slug: HashMap<String, usize> =
+            briefings.iter().enumerate().map(|(i, b)| (b.slug.value.to_string(), i)).collect();
+        let titles: Vec<(String, String)> =
+            briefings.iter().map(|b| (b.slug.value.to_string(), b.title.clone())).collect();
+        let related = resolve_related(&briefings, &by_slug, &gated.withheld, &mut diags);
+
+        let env = LinkEnv {
+            registry: &registry,
+            briefings: &by_slug,
+            briefing_titles: &titles,
+            withheld: &gated.withheld,
+            lang,
+            allow_html: config.allow_html,
+        };
+        let html = self.render_briefings(&briefings, &env, &mut diags);
+        let mut entity_html = HashMap::new();
+        for (id, e) in registry.iter() {
+            if let Some(fi) = e.file {
+                let f = &gated.entity_files[fi];
+                if !f.body.text.trim().is_empty() {
+                    entity_html.insert(id, self.render_other(&f.rel, &f.body, &env, &mut diags));
+                }
+            }
+        }
+        let page_html: Vec<Arc<Rendered>> =
+            gated.pages.iter().map(|p| self.render_other(&p.rel, &p.body, &env, &mut diags)).collect();
+        timer.lap("markdown");
+        if diags.has_errors() {
+            return (None, diags);
+        }
+
+        let body_targets: Vec<Vec<Target>> =
+            html.iter().map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect()).collect();
+        let mut index = index::build(&index::Inputs {
+            briefings: &briefings,
+            resolved: &resolved,
+            body_targets: &body_targets,
+            registry: &registry,
+            lang,
+        });
+        // Profiles and free pages may link to entities no briefing names: those get pages too.
+        for r in entity_html.values().chain(&page_html) {
+            for t in &r.targets {
+                if let Target::Entity(id) = t {
+                    index.has_page[id.index()] = true;
+                }
+            }
+        }
+        timer.lap("index");
+        let site = Site {
+            config,
+            briefings,
+            pages: gated.pages,
+            entity_files: gated.entity_files,
+            registry,
+            resolved,
+            related,
+            html,
+            entity_html,
+            page_html,
+            index,
+        };
+        (Some(site), diags)
+    }
+
+    /// Markdown of every briefing: reused from the last run when the file is unchanged and
+    /// every link still leads where it led; rendered afresh (in parallel) otherwise.
+    fn render_briefings(
+        &mut self,
+        briefings: &[Arc<Briefing>],
+        env: &LinkEnv,
+        diags: &mut Diagnostics,
+    ) -> Vec<Arc<BriefingHtml>> {
+        let cache = &self.html;
+        let files = &self.files;
+        let results: Vec<(Arc<BriefingHtml>, Diagnostics, bool)> = briefings
+            .par_iter()
+            .map(|b| {
+                let hash = files.get(&b.rel).map_or(0, |f| f.hash);
+                if let Some((h, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
+                    && *h == hash
+                {
+                    let mut fresh = (**cached).clone();
+                    if fresh.parts_mut().all(|r| markdown::revalidate(r, env)) {
+                        return (Arc::new(fresh), Diagnostics::new(), false);
+                    }
+                }
+                let mut d = Diagnostics::new();
+                let srcs = Some(b.sources.as_slice());
+                let body = markdown::render(
+                    &b.body.text,
+                    Place::Body { line: b.body.line },
+                    false,
+                    srcs,
+                    env,
+                    &b.rel,
+                    &mut d,
+                );
+                let summary = b.summary.as_ref().map(|s| {
+                    markdown::render(&s.value, Place::Inline { pos: s.pos }, true, srcs, env, &b.rel, &mut d)
+                });
+                let judgments = b
+                    .key_judgments
+                    .iter()
+                    .map(|k| {
+                        markdown::render(
+                            &k.text,
+                            Place::Inline { pos: k.pos },
+                            true,
+                            srcs,
+                            env,
+                            &b.rel,
+                            &mut d,
+                        )
+                    })
+                    .collect();
+                (Arc::new(BriefingHtml { body, summary, judgments }), d, true)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        for (b, (h, d, fresh)) in briefings.iter().zip(results) {
+            if fresh && !d.has_errors() {
+                let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
+                self.html.insert(b.rel.clone(), (hash, CachedHtml::Briefing(h.clone())));
+            }
+            diags.extend(d);
+            out.push(h);
+        }
+        out
+    }
+
+    fn render_other(
+        &mut self,
+        rel: &str,
+        body: &frontmatter::Body,
+        env: &LinkEnv,
+        diags: &mut Diagnostics,
+    ) -> Arc<Rendered> {
+        let hash = self.files.get(rel).map_or(0, |f| f.hash);
+        if let Some((h, CachedHtml::Other(cached))) = self.html.get(rel)
+            && *h == hash
+        {
+            let mut fresh = (**cached).clone();
+            if markdown::revalidate(&mut fresh, env) {
+                return Arc::new(fresh);
+            }
+        }
+        let mut d = Diagnostics::new();
+        let r = Arc::new(markdown::render(
+            &body.text,
+            Place::Body { line: body.line },
+            false,
+            None,
+            env,
+            rel,
+            &mut d,
+        ));
+        if !d.has_errors() {
+            self.html.insert(rel.to_string(), (hash, CachedHtml::Other(r.clone())));
+        }
+        diags.extend(d);
+        r
+    }
 }
 
 /// Front matter of every file, sorted into kinds.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    pub briefings: Vec<Briefing>,
-    pub entity_files: Vec<EntityFile>,
-    pub pages: Vec<Page>,
+    /// Each briefing with its file path.
+    pub briefings: Vec<(Arc<Briefing>, String)>,
+    pub entity_files: Vec<Arc<EntityFile>>,
+    pub pages: Vec<Arc<Page>>,
 }
 
-/// Stage 1–2: read the content folder and parse every file's front matter, in parallel.
-pub fn parse_content(config: &Config, diags: &mut Diagnostics) -> Parsed {
-    let found = load::discover(&config.root, diags);
-    let (files, d) = load::read_all(found);
-    diags.extend(d);
-    let defaults = Defaults { language: &config.language, tlp: config.default_tlp };
-    let results: Vec<(Option<Document>, Diagnostics)> = files
-        .par_iter()
-        .map(|f| {
-            let mut d = Diagnostics::new();
-            (frontmatter::parse(f, &defaults, &mut d), d)
-        })
-        .collect();
-    let mut parsed = Parsed::default();
-    for (doc, d) in results {
-        diags.extend(d);
-        match doc {
-            Some(Document::Briefing(b)) => parsed.briefings.push(*b),
-            Some(Document::Entity(e)) => parsed.entity_files.push(*e),
-            Some(Document::Page(p)) => parsed.pages.push(*p),
-            None => {}
-        }
-    }
-    parsed
+/// What passes the gate.
+#[derive(Debug, Default)]
+pub struct Gated {
+    /// Published briefings, newest first.
+    pub briefings: Vec<Arc<Briefing>>,
+    pub pages: Vec<Arc<Page>>,
+    pub entity_files: Vec<Arc<EntityFile>>,
+    /// Slugs of withheld briefings: kept only so links to them are reported, not leaked.
+    pub withheld: HashSet<String>,
 }
 
 /// Stage 3: the publishing gate. Withheld briefings are dropped here, before any later stage
 /// can see them; only their slugs remain, so links to them are reported instead of leaked.
-pub fn gate(
-    config: &Config,
-    parsed: Parsed,
-    diags: &mut Diagnostics,
-) -> (Vec<Briefing>, Vec<Page>, Vec<EntityFile>, HashSet<String>) {
+pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
     // Two briefings on one URL: both files get the error, each naming the other.
     let mut slugs: HashMap<&str, Vec<&Briefing>> = HashMap::new();
-    for b in &parsed.briefings {
+    for (b, _) in &parsed.briefings {
         slugs.entry(b.slug.value.as_str()).or_default().push(b);
     }
     for (slug, bs) in slugs.iter().filter(|(_, bs)| bs.len() > 1) {
@@ -117,9 +407,10 @@ pub fn gate(
             );
         }
     }
-    let (mut published, withheld): (Vec<Briefing>, Vec<Briefing>) = parsed
+    let (mut published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) = parsed
         .briefings
         .into_iter()
+        .map(|(b, _)| b)
         .partition(|b| (config.drafts || !b.draft) && b.tlp <= config.publish_tlp);
     let withheld: HashSet<String> = withheld.into_iter().map(|b| b.slug.value.to_string()).collect();
     published.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.value.cmp(&b.slug.value)));
@@ -152,171 +443,43 @@ pub fn gate(
     pages.sort_by(|a, b| a.slug.value.cmp(&b.slug.value));
     let mut entity_files = parsed.entity_files;
     entity_files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    (published, pages, entity_files, withheld)
+    Gated { briefings: published, pages, entity_files, withheld }
 }
 
-/// Stages 1–7: from the site folder to the indexed site. Returns the site when there are no
-/// errors, and every diagnostic either way.
-pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
-    let mut diags = Diagnostics::new();
-    let mut timer = crate::timing::Timer::start();
-    let parsed = parse_content(config, &mut diags);
-    timer.lap("load+parse");
-    let (briefings, pages, entity_files, withheld) = gate(config, parsed, &mut diags);
-    timer.lap("gate");
-
-    // Entities.
-    let lang = config.language.as_str();
-    let mut registry = entities::build_registry(&entity_files, lang, &mut diags);
-    let resolved = entities::resolve(&mut registry, &briefings, lang, config.strict_entities, &mut diags);
-    timer.lap("entities");
-
-    // Related briefings, by slug.
-    let by_slug: HashMap<String, (usize, String)> =
-        briefings.iter().enumerate().map(|(i, b)| (b.slug.value.to_string(), (i, b.title.clone()))).collect();
-    let related: Vec<Vec<usize>> = briefings
+fn resolve_related(
+    briefings: &[Arc<Briefing>],
+    by_slug: &HashMap<String, usize>,
+    withheld: &HashSet<String>,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<usize>> {
+    briefings
         .iter()
-        .map(|b| {
+        .enumerate()
+        .map(|(me, b)| {
             let mut out = Vec::new();
             for r in &b.related {
                 let slug = r.value.trim_start_matches("briefings/");
                 match by_slug.get(slug) {
-                    Some((i, _)) if *i != by_slug[b.slug.value.as_str()].0 && !out.contains(i) => out.push(*i),
+                    Some(i) if *i != me && !out.contains(i) => out.push(*i),
                     Some(_) => {}
-                    None if withheld.contains(slug) => diags.error(&b.rel, r.pos, format!("related briefing \"{slug}\" is withheld by this build (draft or TLP above publish_tlp)")),
+                    None if withheld.contains(slug) => diags.error(
+                        &b.rel,
+                        r.pos,
+                        format!("related briefing \"{slug}\" is withheld by this build (draft or TLP above publish_tlp)"),
+                    ),
                     None => diags.error(&b.rel, r.pos, format!("unknown related briefing \"{slug}\"")),
                 }
             }
             out
         })
-        .collect();
+        .collect()
+}
 
-    // Markdown, in parallel.
-    let env = LinkEnv {
-        registry: &registry,
-        briefings: &by_slug,
-        withheld: &withheld,
-        lang,
-        allow_html: config.allow_html,
-    };
-    let rendered: Vec<(BriefingHtml, Diagnostics)> = briefings
-        .par_iter()
-        .map(|b| {
-            let mut d = Diagnostics::new();
-            let srcs = Some(b.sources.as_slice());
-            let body = markdown::render(
-                &b.body.text,
-                Place::Body { line: b.body.line },
-                false,
-                srcs,
-                &env,
-                &b.rel,
-                &mut d,
-            );
-            let summary = b.summary.as_ref().map(|s| {
-                markdown::render(&s.value, Place::Inline { pos: s.pos }, true, srcs, &env, &b.rel, &mut d)
-            });
-            let judgments = b
-                .key_judgments
-                .iter()
-                .map(|k| {
-                    markdown::render(
-                        &k.text,
-                        Place::Inline { pos: Pos::START },
-                        true,
-                        srcs,
-                        &env,
-                        &b.rel,
-                        &mut d,
-                    )
-                })
-                .collect();
-            (BriefingHtml { body, summary, judgments }, d)
-        })
-        .collect();
-    let mut html = Vec::with_capacity(rendered.len());
-    for (h, d) in rendered {
-        diags.extend(d);
-        html.push(h);
-    }
-    let mut entity_html = HashMap::new();
-    for (id, e) in registry.iter() {
-        if let Some(fi) = e.file {
-            let f = &entity_files[fi];
-            if !f.body.text.trim().is_empty() {
-                let r = markdown::render(
-                    &f.body.text,
-                    Place::Body { line: f.body.line },
-                    false,
-                    None,
-                    &env,
-                    &f.rel,
-                    &mut diags,
-                );
-                entity_html.insert(id, r);
-            }
-        }
-    }
-    let page_html: Vec<Rendered> = pages
-        .iter()
-        .map(|p| {
-            markdown::render(
-                &p.body.text,
-                Place::Body { line: p.body.line },
-                false,
-                None,
-                &env,
-                &p.rel,
-                &mut diags,
-            )
-        })
-        .collect();
-
-    timer.lap("markdown");
-    if diags.has_errors() {
-        return (None, diags);
-    }
-    let body_targets: Vec<Vec<markdown::Target>> = html
-        .iter()
-        .map(|h| {
-            let mut t = h.body.targets.clone();
-            if let Some(s) = &h.summary {
-                t.extend(s.targets.iter().copied());
-            }
-            for j in &h.judgments {
-                t.extend(j.targets.iter().copied());
-            }
-            t
-        })
-        .collect();
-    let mut index = index::build(&index::Inputs {
-        briefings: &briefings,
-        resolved: &resolved,
-        body_targets: &body_targets,
-        registry: &registry,
-        lang,
-    });
-    // Profiles and free pages may link to entities no briefing names: those get pages too.
-    for r in entity_html.values().chain(&page_html) {
-        for t in &r.targets {
-            if let markdown::Target::Entity(id) = t {
-                index.has_page[id.index()] = true;
-            }
-        }
-    }
-    timer.lap("index");
-    let site = Site {
-        config: config.clone(),
-        briefings,
-        pages,
-        entity_files,
-        registry,
-        resolved,
-        related,
-        html,
-        entity_html,
-        page_html,
-        index,
-    };
-    (Some(site), diags)
+/// Stages 1–7 once, from the site folder to the indexed site (for `build` and `check`).
+pub fn load_site(config: &Config) -> (Option<Site>, Diagnostics) {
+    let mut timer = Timer::start();
+    let mut ws = Workspace::new(config.clone());
+    ws.scan();
+    timer.lap("load+parse");
+    ws.site()
 }

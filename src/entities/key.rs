@@ -10,9 +10,17 @@ pub struct MatchKey(String);
 
 impl MatchKey {
     pub fn new(text: &str) -> MatchKey {
-        let mut out = String::with_capacity(text.len());
+        if text.is_ascii() {
+            return MatchKey(Self::fold(text.chars()));
+        }
+        // Lower-casing can denormalise (e.g. some Greek letters); normalise once more.
+        MatchKey(Self::fold(text.nfc()).nfc().collect())
+    }
+
+    fn fold(chars: impl Iterator<Item = char>) -> String {
+        let mut out = String::new();
         let mut gap = false;
-        for c in text.nfc().flat_map(char::to_lowercase) {
+        for c in chars.flat_map(char::to_lowercase) {
             if c.is_whitespace() || c == '-' || c == '_' || c == '\u{2010}' || c == '\u{2011}' {
                 gap = true;
             } else {
@@ -23,8 +31,7 @@ impl MatchKey {
                 out.push(c);
             }
         }
-        // Lower-casing can denormalise (e.g. some Greek letters); normalise once more.
-        MatchKey(out.nfc().collect())
+        out
     }
 
     pub fn as_str(&self) -> &str {

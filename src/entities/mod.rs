@@ -13,6 +13,7 @@ use key::MatchKey;
 use nearmiss::NearMiss;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// Index of an entity in the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -205,7 +206,7 @@ impl Registry {
 }
 
 /// Builds the registry from the built-in countries and the registry files.
-pub fn build_registry(files: &[EntityFile], lang: &str, diags: &mut Diagnostics) -> Registry {
+pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnostics) -> Registry {
     let mut reg = Registry::default();
     // Built-in countries first: their codes and English names are always claimed.
     let mut country_ids = HashMap::new();
@@ -364,7 +365,7 @@ fn resolve_country(
 /// entities. Runs in the order of `briefings` so that results are deterministic.
 pub fn resolve(
     reg: &mut Registry,
-    briefings: &[Briefing],
+    briefings: &[Arc<Briefing>],
     lang: &str,
     strict: bool,
     diags: &mut Diagnostics,
@@ -522,9 +523,9 @@ mod tests {
     use crate::frontmatter::{ActorRef, Body};
     use crate::tlp::Tlp;
 
-    fn file(kind: EntityKind, stem: &str, name: &str, aliases: &[&str]) -> EntityFile {
+    fn file(kind: EntityKind, stem: &str, name: &str, aliases: &[&str]) -> Arc<EntityFile> {
         let dir = kind.section();
-        EntityFile {
+        Arc::new(EntityFile {
             rel: format!("content/{dir}/{stem}.md"),
             kind,
             stem: stem.into(),
@@ -535,11 +536,11 @@ mod tests {
             since: None,
             wikidata: None,
             body: Body { text: String::new(), line: 5 },
-        }
+        })
     }
 
-    fn briefing(actors: &[&str], countries: &[&str]) -> Briefing {
-        Briefing {
+    fn briefing(actors: &[&str], countries: &[&str]) -> Arc<Briefing> {
+        Arc::new(Briefing {
             rel: "content/briefings/b.md".into(),
             title: "B".into(),
             date: jiff::civil::date(2025, 9, 4),
@@ -565,7 +566,7 @@ mod tests {
             key_judgments: vec![],
             related: vec![],
             body: Body { text: String::new(), line: 30 },
-        }
+        })
     }
 
     fn registry(d: &mut Diagnostics) -> Registry {
