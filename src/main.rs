@@ -30,6 +30,22 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Build, serve and watch the site, reloading open pages after each save.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_parser = parse_tlp)]
+        tlp: Option<Tlp>,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Validate the content without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -70,6 +86,15 @@ fn main() {
                 if o.is_absolute() { o } else { std::env::current_dir().unwrap_or_default().join(o) }
             });
             commands::build::build(&root, &Overrides { output, drafts, tlp, base_url }, false)
+        }
+        Command::Serve { root, bind, port, drafts, tlp, open } => {
+            dossier::serve::serve(dossier::serve::Options {
+                root,
+                bind,
+                port,
+                overrides: Overrides { drafts, tlp, ..Overrides::default() },
+                open,
+            })
         }
         Command::Check { root, drafts, tlp, format } => {
             commands::build::check(&root, &Overrides { drafts, tlp, ..Overrides::default() }, format)

@@ -213,12 +213,21 @@ fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-/// Renders Markdown. `sources` is `Some` where citations are allowed (briefings).
+/// What `[@id]` citations refer to: a briefing's sources, and the page holding their list.
+#[derive(Debug, Clone, Copy)]
+pub struct Citations<'a> {
+    pub sources: &'a [Source],
+    /// `None`: the list is on the page being rendered. `Some("briefings/x/")`: the text is also
+    /// shown elsewhere (a summary in lists), so citations link to that page.
+    pub page: Option<&'a str>,
+}
+
+/// Renders Markdown. `citations` is `Some` where citations are allowed (briefings).
 pub fn render(
     text: &str,
     place: Place,
     inline: bool,
-    sources: Option<&[Source]>,
+    citations: Option<Citations<'_>>,
     env: &LinkEnv,
     rel: &str,
     diags: &mut Diagnostics,
@@ -233,7 +242,7 @@ pub fn render(
     let mut r = Renderer {
         text,
         place,
-        sources,
+        citations,
         env,
         rel,
         diags,
@@ -295,7 +304,7 @@ impl Footnotes {
 struct Renderer<'a, 'd> {
     text: &'a str,
     place: Place,
-    sources: Option<&'a [Source]>,
+    citations: Option<Citations<'a>>,
     env: &'a LinkEnv<'a>,
     rel: &'a str,
     diags: &'d mut Diagnostics,
@@ -480,7 +489,7 @@ impl<'a> Renderer<'a, '_> {
             let part_offset = inner_start + cursor + (part.len() - part.trim_start().len()) + 1;
             cursor += part.len() + 1;
             let id = part.trim().trim_start_matches('@').trim();
-            let Some(sources) = self.sources else {
+            let Some(Citations { sources, page }) = self.citations else {
                 self.error(
                     part_offset,
                     format!("citation [@{id}] outside a briefing: only briefings have sources"),
@@ -494,7 +503,8 @@ impl<'a> Renderer<'a, '_> {
                     }
                     let n = i + 1;
                     let title = sources[i].publisher.as_deref().or(sources[i].title.as_deref()).unwrap_or(id);
-                    links.push(format!("<a href=\"#source-{n}\" title=\"{}\">{n}</a>", esc(title)));
+                    let base = page.map(|p| format!("{ROOT}{p}")).unwrap_or_default();
+                    links.push(format!("<a href=\"{base}#source-{n}\" title=\"{}\">{n}</a>", esc(title)));
                 }
                 None => {
                     let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
@@ -539,6 +549,14 @@ fn href(s: &str) -> String {
     out
 }
 
+/// Ids the renderer and the theme number themselves: `source-2`, `fn-1`, `fnref-1`.
+fn is_generated_id(id: &str) -> bool {
+    let numbered = |p: &str| {
+        id.strip_prefix(p).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("source-") || numbered("fn-") || numbered("fnref-") || id.starts_with("publisher-")
+}
+
 /// Gives every heading a unique id from its text, avoiding the template's own ids.
 fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
@@ -559,7 +577,7 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
             };
             let mut id = base.clone();
             let mut n = 1;
-            while used.contains(&id) {
+            while used.contains(&id) || is_generated_id(&id) {
                 id = format!("{base}-{n}");
                 n += 1;
             }
@@ -626,7 +644,8 @@ mod tests {
         };
         let sources = [source("xinhua"), source("kcna")];
         let mut d = Diagnostics::new();
-        let r = render(md, Place::Body { line: 10 }, false, Some(&sources), &env, "b.md", &mut d);
+        let cites = Citations { sources: &sources, page: None };
+        let r = render(md, Place::Body { line: 10 }, false, Some(cites), &env, "b.md", &mut d);
         (r, d.sorted())
     }
 
@@ -683,9 +702,10 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_avoiding_reserved_ones() {
-        let (r, _) = run("## Sources\n\n## Über uns\n\n## Über uns\n", false);
+        let (r, _) = run("## Sources\n\n## Über uns\n\n## Über uns\n\n## Source 1\n", false);
         let html = r.html.at("");
         assert!(html.contains("<h2 id=\"sources-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"source-1-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"uber-uns\">") && html.contains("<h2 id=\"uber-uns-1\">"), "{html}");
     }
 

@@ -289,7 +289,10 @@ impl Workspace {
                     }
                 }
                 let mut d = Diagnostics::new();
-                let srcs = Some(b.sources.as_slice());
+                let srcs = Some(markdown::Citations { sources: &b.sources, page: None });
+                let own_page = format!("briefings/{}/", b.slug.value);
+                let shown_elsewhere =
+                    Some(markdown::Citations { sources: &b.sources, page: Some(&own_page) });
                 let body = markdown::render(
                     &b.body.text,
                     Place::Body { line: b.body.line },
@@ -300,7 +303,15 @@ impl Workspace {
                     &mut d,
                 );
                 let summary = b.summary.as_ref().map(|s| {
-                    markdown::render(&s.value, Place::Inline { pos: s.pos }, true, srcs, env, &b.rel, &mut d)
+                    markdown::render(
+                        &s.value,
+                        Place::Inline { pos: s.pos },
+                        true,
+                        shown_elsewhere,
+                        env,
+                        &b.rel,
+                        &mut d,
+                    )
                 });
                 let judgments = b
                     .key_judgments

@@ -13,6 +13,8 @@ pub struct Common<'a> {
     pub root: String,
     pub page: PageInfo,
     pub nav: Vec<NavItem>,
+    /// The free pages of `content/pages/`, by title.
+    pub pages: Vec<Link>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -3,6 +3,7 @@
 //! in: `updated` is the newest briefing's date, so unchanged input gives unchanged bytes.
 
 use super::Job;
+use crate::entities::EntityId;
 use crate::index::BriefingIdx;
 use crate::pipeline::Site;
 use crate::url::UrlPath;
@@ -82,22 +83,31 @@ pub fn atom(site: &Site, title: &str, page: &UrlPath, feed: &UrlPath, briefings:
     s
 }
 
+/// The site-wide feed.
+pub fn site_feed(site: &Site) -> String {
+    let all: Vec<BriefingIdx> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
+    atom(site, &site.config.title, &UrlPath::root(), &UrlPath::file("atom.xml"), &all)
+}
+
+/// The feed of one entity's page.
+pub fn entity_feed(site: &Site, id: EntityId) -> String {
+    let e = site.registry.get(id);
+    let title = format!("{} – {}", e.name, site.config.title);
+    let page = UrlPath::dir(e.url());
+    atom(site, &title, &page, &entity_feed_url(site, id), &site.index.entity_briefings[id.index()])
+}
+
+pub fn entity_feed_url(site: &Site, id: EntityId) -> UrlPath {
+    UrlPath::file(format!("{}atom.xml", site.registry.get(id).url()))
+}
+
 /// The site feed and one per entity page.
 pub fn all_feeds(site: &Site) -> Vec<(UrlPath, String)> {
-    let all: Vec<BriefingIdx> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
-    let mut out = vec![(
-        UrlPath::file("atom.xml"),
-        atom(site, &site.config.title, &UrlPath::root(), &UrlPath::file("atom.xml"), &all),
-    )];
-    for (id, e) in site.registry.iter() {
-        if !site.index.has_page[id.index()] {
-            continue;
+    let mut out = vec![(UrlPath::file("atom.xml"), site_feed(site))];
+    for (id, _) in site.registry.iter() {
+        if site.index.has_page[id.index()] {
+            out.push((entity_feed_url(site, id), entity_feed(site, id)));
         }
-        let page = UrlPath::dir(e.url());
-        let feed = UrlPath::file(format!("{}atom.xml", e.url()));
-        let title = format!("{} – {}", e.name, site.config.title);
-        let xml = atom(site, &title, &page, &feed, &site.index.entity_briefings[id.index()]);
-        out.push((feed, xml));
     }
     out
 }

@@ -102,8 +102,7 @@ pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn 
         .par_iter()
         .filter_map(|job| {
             let url = job.url(site);
-            let r = Renderer::new(site, &url);
-            match r.render(job, templates) {
+            match render_page(site, templates, job) {
                 Ok(html) => sink
                     .put(&url.output_file(), html.into_bytes())
                     .err()
@@ -117,6 +116,12 @@ pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn 
         diags.error(&path, Pos::START, msg);
     }
     diags
+}
+
+/// One page's HTML; on failure, the template file and the message.
+pub fn render_page(site: &Site, templates: &Templates, job: &Job) -> Result<String, (String, String)> {
+    let url = job.url(site);
+    Renderer::new(site, &url).render(job, templates)
 }
 
 pub fn date_info(d: &Edtf, lang: &str) -> DateInfo {
@@ -185,6 +190,19 @@ impl<'a> Renderer<'a> {
                 kind,
                 feed: feed.map(|f| self.href(&f)),
                 lang: lang.unwrap_or(&c.language).to_string(),
+            },
+            pages: {
+                let mut v: Vec<Link> = self
+                    .site
+                    .pages
+                    .iter()
+                    .map(|p| Link {
+                        href: self.href(&UrlPath::dir(p.slug.value.as_str())),
+                        title: p.title.clone(),
+                    })
+                    .collect();
+                v.sort_by(|a, b| a.title.cmp(&b.title));
+                v
             },
             nav: nav_items
                 .iter()

@@ -1,0 +1,219 @@
+//! The HTTP side of `serve`: pages from the current snapshot with the reload script injected,
+//! the reload WebSocket, and a path check that never serves anything outside the site.
+
+use super::State;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State as AxState;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+pub const WS_PATH: &str = "/__dossier/ws";
+const RELOAD_JS: &str = include_str!("reload.js");
+
+pub fn router(state: Arc<State>) -> Router {
+    Router::new().route(WS_PATH, get(websocket)).fallback(page).with_state(state)
+}
+
+async fn websocket(ws: WebSocketUpgrade, AxState(state): AxState<Arc<State>>) -> Response {
+    ws.on_upgrade(move |socket| talk(socket, state))
+}
+
+/// Sends the current errors at once, then every reload or error message.
+async fn talk(mut socket: WebSocket, state: Arc<State>) {
+    let mut events = state.events.subscribe();
+    let errors = state.errors();
+    if !errors.is_empty() {
+        let msg = serde_json::json!({ "type": "errors", "errors": errors }).to_string();
+        if socket.send(Message::Text(msg.into())).await.is_err() {
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            ev = events.recv() => match ev {
+                Ok(msg) => if socket.send(Message::Text(msg.into())).await.is_err() { return },
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    if socket.send(Message::Text(r#"{"type":"reload"}"#.into())).await.is_err() { return }
+                }
+                Err(_) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                _ => {}
+            },
+        }
+    }
+}
+
+/// Turns a request path into a site-relative file path, or `None` when it could leave the
+/// site: `..` segments (also percent-encoded), backslashes, NUL bytes, invalid UTF-8.
+pub fn site_path(raw: &str) -> Option<String> {
+    let decoded = percent_decode(raw)?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for seg in decoded.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => return None,
+            s => parts.push(s),
+        }
+    }
+    let mut p = parts.join("/");
+    if decoded.ends_with('/') && !p.is_empty() {
+        p.push('/');
+    }
+    Some(p)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "wasm" => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The page with the reload script before `</body>` (or at the end).
+fn inject(html: &[u8]) -> Vec<u8> {
+    let script = format!("<script>{RELOAD_JS}</script>");
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{script}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{script}").into_bytes(),
+    }
+}
+
+fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response {
+    let ct = content_type(path);
+    let body = if ct.starts_with("text/html") { inject(bytes) } else { bytes.to_vec() };
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn page(AxState(state): AxState<Arc<State>>, uri: Uri) -> Response {
+    let Some(path) = site_path(uri.path()) else {
+        return not_found(&state).await;
+    };
+    let file =
+        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.clone() };
+    let snapshot = state.current();
+    if !snapshot.contains(&file) {
+        // `/people/xi` → `/people/xi/`, so relative links resolve as in the built site.
+        let dir_index = format!("{path}/index.html");
+        if !path.is_empty() && !path.ends_with('/') && snapshot.contains(&dir_index) {
+            let mut to = format!("/{path}/");
+            if let Some(q) = uri.query() {
+                to.push('?');
+                to.push_str(q);
+            }
+            return Response::builder()
+                .status(StatusCode::PERMANENT_REDIRECT)
+                .header(header::LOCATION, to)
+                .body(Body::empty())
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        return not_found(&state).await;
+    }
+    let file2 = file.clone();
+    let got = tokio::task::spawn_blocking(move || snapshot.get(&file2)).await.ok().flatten();
+    match got {
+        Some(Ok(bytes)) => respond(StatusCode::OK, &file, &bytes),
+        Some(Err(msg)) => {
+            respond(StatusCode::INTERNAL_SERVER_ERROR, "error.html", error_page(&msg).as_bytes())
+        }
+        None => not_found(&state).await,
+    }
+}
+
+async fn not_found(state: &Arc<State>) -> Response {
+    let snapshot = state.current();
+    let got = tokio::task::spawn_blocking(move || snapshot.get("404.html")).await.ok().flatten();
+    match got {
+        Some(Ok(bytes)) => respond(StatusCode::NOT_FOUND, "404.html", &bytes),
+        _ => respond(
+            StatusCode::NOT_FOUND,
+            "404.html",
+            b"<!doctype html><title>404</title><h1>404</h1></body>",
+        ),
+    }
+}
+
+fn error_page(msg: &str) -> String {
+    let esc = msg.replace('&', "&amp;").replace('<', "&lt;");
+    format!("<!doctype html><meta charset=utf-8><title>dossier: error</title><pre>{esc}</pre></body>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_site() {
+        assert_eq!(site_path("/people/xi-jinping/").as_deref(), Some("people/xi-jinping/"));
+        assert_eq!(site_path("/").as_deref(), Some(""));
+        assert_eq!(site_path("/a/./b").as_deref(), Some("a/b"));
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E%2Fx",
+            "/a%5c..%5cb",
+            "/x%00",
+            "/%ff",
+            "/%2",
+        ] {
+            assert_eq!(site_path(bad), None, "{bad}");
+        }
+        assert_eq!(site_path("/K%C3%B6ln/").as_deref(), Some("Köln/"));
+    }
+
+    #[test]
+    fn script_goes_before_body_end() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.contains("<p>x</p><script>"));
+        assert!(out.ends_with("</script></body></html>"));
+    }
+}
