@@ -187,6 +187,13 @@ pub fn serve(opts: Options) -> i32 {
                 return EXIT_USAGE;
             }
         };
+        let watcher = match watch::Watcher::start(&builder.config().root) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: cannot watch the site: {e}");
+                return EXIT_USAGE;
+            }
+        };
         let local = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| addr.to_string());
         println!("serving {} at http://{local}/ (Ctrl-C stops)", builder.config().title);
         if opts.open {
@@ -195,7 +202,7 @@ pub fn serve(opts: Options) -> i32 {
         let watch_state = state.clone();
         let root = builder.config().root.clone();
         let output_dir = builder.config().output_dir.clone();
-        std::thread::spawn(move || watch::run(&root, &output_dir, builder, watch_state));
+        std::thread::spawn(move || watch::run(&root, &output_dir, watcher, builder, watch_state));
         let app = http::router(state);
         let server = axum::serve(listener, app).with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -13,32 +13,44 @@ use std::time::Duration;
 /// Short enough to feel instant, long enough to merge an editor's rename dance.
 const DEBOUNCE: Duration = Duration::from_millis(15);
 
-pub fn run(root: &Path, output_dir: &Path, mut builder: Builder, state: Arc<State>) {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = match new_debouncer(DEBOUNCE, None, tx) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: cannot watch the site: {e}");
-            return;
-        }
-    };
-    // The root itself only for site.toml and new top-level folders; the sections recursively.
-    if let Err(e) = debouncer.watch(root, RecursiveMode::NonRecursive) {
-        eprintln!("error: cannot watch {}: {e}", root.display());
+type Debouncer =
+    notify_debouncer_full::Debouncer<notify::RecommendedWatcher, notify_debouncer_full::RecommendedCache>;
+
+/// Watches the site; the watches are in place when this returns, so no save after it is missed.
+pub struct Watcher {
+    debouncer: Debouncer,
+    events: mpsc::Receiver<DebounceEventResult>,
+    watched: Vec<PathBuf>,
+}
+
+impl Watcher {
+    pub fn start(root: &Path) -> Result<Watcher, notify::Error> {
+        let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
+        // The root itself only for site.toml and new top-level folders; the sections recursively.
+        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        let mut w = Watcher { debouncer, events: rx, watched: Vec::new() };
+        w.watch_sections(root);
+        Ok(w)
     }
-    let mut watched: Vec<PathBuf> = Vec::new();
-    let mut watch_sections = |debouncer: &mut notify_debouncer_full::Debouncer<_, _>| {
+
+    fn watch_sections(&mut self, root: &Path) {
         for dir in ["content", "templates", "themes", "static"] {
             let p = root.join(dir);
-            if p.is_dir() && !watched.contains(&p) && debouncer.watch(&p, RecursiveMode::Recursive).is_ok() {
-                watched.push(p);
+            if p.is_dir()
+                && !self.watched.contains(&p)
+                && self.debouncer.watch(&p, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(p);
             }
         }
-    };
-    watch_sections(&mut debouncer);
+    }
+}
+
+pub fn run(root: &Path, output_dir: &Path, mut watcher: Watcher, mut builder: Builder, state: Arc<State>) {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let canonical_output = output_dir.canonicalize().unwrap_or_else(|_| output_dir.to_path_buf());
-    for result in rx {
+    while let Ok(result) = watcher.events.recv() {
         let Ok(events) = result else { continue };
         let mut changed: Vec<PathBuf> = Vec::new();
         for ev in events {
@@ -64,7 +76,7 @@ pub fn run(root: &Path, output_dir: &Path, mut builder: Builder, state: Arc<Stat
             continue;
         }
         // A section folder created after start (e.g. the first template) is watched from now on.
-        watch_sections(&mut debouncer);
+        watcher.watch_sections(root);
         rebuild(&mut builder, &state, &changed);
     }
 }
