@@ -474,7 +474,10 @@ impl Cx<'_> {
 
     fn yaml<T: for<'de> Deserialize<'de>>(&mut self, yaml: &str) -> Option<T> {
         let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-        match serde_saphyr::from_str::<T>(yaml) {
+        // No error snippets (we print our own lines); front matter is small, so the parser's
+        // resource budget stays on as a guard against alias bombs.
+        let options = serde_saphyr::options! { with_snippet: false };
+        match serde_saphyr::from_str_with_options::<T>(yaml, options) {
             Ok(v) => Some(v),
             Err(e) => {
                 let pos = e.location().map_or(Pos::START, |l| self.pos(&l));

@@ -7,6 +7,7 @@ use crate::frontmatter::{Briefing, EntityKind};
 use crate::markdown::Target;
 use crate::slug::slugify;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 /// Index of a published briefing; briefings are sorted newest first, so ascending indices are
 /// newest-first lists.
@@ -46,14 +47,17 @@ pub struct Index {
     pub entity_briefings: Vec<Vec<BriefingIdx>>,
     /// Per entity: events naming it, in date order.
     pub entity_events: Vec<Vec<EventRef>>,
-    /// Per entity: the entities named in the same briefings, with the number of briefings shared.
-    pub appears_with: Vec<Vec<(EntityId, u32)>>,
+    /// Per briefing: every entity it names (front matter, events, body), once.
+    pub named: Vec<Vec<EntityId>>,
     /// Per briefing: the briefings whose body links to it.
     pub backlinks: Vec<Vec<BriefingIdx>>,
     /// Per briefing: entities its body links to.
     pub body_entities: Vec<Vec<EntityId>>,
-    pub timeline: Vec<EventRef>,
-    pub publishers: Vec<Publisher>,
+    /// Every event, oldest first; built when first asked for (`timeline`).
+    timeline: OnceLock<Vec<EventRef>>,
+    pub event_count: usize,
+    /// Sources grouped by publisher; built when first asked for (`publishers`).
+    publishers: OnceLock<Vec<Publisher>>,
     pub tags: Vec<Tag>,
     /// Per entity: whether it gets a page (named by a published briefing, or has a file).
     pub has_page: Vec<bool>,
@@ -78,14 +82,13 @@ pub fn build(inp: &Inputs) -> Index {
     let mut idx = Index {
         entity_briefings: vec![Vec::new(); n_entities],
         entity_events: vec![Vec::new(); n_entities],
-        appears_with: vec![Vec::new(); n_entities],
+        named: Vec::with_capacity(n),
         backlinks: vec![Vec::new(); n],
         body_entities: vec![Vec::new(); n],
         ..Index::default()
     };
-    let mut pairs: Vec<HashMap<EntityId, u32>> = vec![HashMap::new(); n_entities];
-    let mut publishers: BTreeMap<String, PublisherAcc> = BTreeMap::new();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut tag_slugs: HashMap<&str, String> = HashMap::new();
 
     for (b, (briefing, res)) in inp.briefings.iter().zip(inp.resolved).enumerate() {
         // Every entity the briefing names, once.
@@ -118,22 +121,85 @@ pub fn build(inp: &Inputs) -> Index {
         }
         for &e in &named {
             idx.entity_briefings[e.index()].push(b);
-            for &o in &named {
-                if o != e {
-                    *pairs[e.index()].entry(o).or_default() += 1;
-                }
-            }
         }
+        idx.named.push(named);
         for (ei, (actors, countries)) in res.events.iter().enumerate() {
             let r = EventRef { briefing: b, event: ei };
-            idx.timeline.push(r);
+            idx.event_count += 1;
             for id in actors.iter().chain(countries) {
                 idx.entity_events[id.index()].push(r);
             }
         }
+        for t in &briefing.tags {
+            let slug = tag_slugs.entry(t.as_str()).or_insert_with(|| slugify(t, inp.lang)).clone();
+            tags.entry(slug.clone())
+                .or_insert_with(|| Tag { name: t.clone(), slug, briefings: Vec::new() })
+                .briefings
+                .push(b);
+        }
+    }
+
+    let key = |b: BriefingIdx, e: usize| (inp.briefings[b].events[e].date, b);
+    for evs in &mut idx.entity_events {
+        evs.sort_by(|x, y| {
+            key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event))
+        });
+    }
+    idx.has_page = inp
+        .registry
+        .iter()
+        .map(|(id, e)| e.has_file() || !idx.entity_briefings[id.index()].is_empty())
+        .collect();
+    idx.tags = tags.into_values().collect();
+    idx
+}
+
+impl Index {
+    /// Every event of every briefing, oldest first (by date, then newest briefing first).
+    pub fn timeline(&self, briefings: &[Arc<Briefing>]) -> &[EventRef] {
+        self.timeline.get_or_init(|| {
+            let mut keyed: Vec<(crate::date::Edtf, BriefingIdx, usize)> = briefings
+                .iter()
+                .enumerate()
+                .flat_map(|(b, br)| br.events.iter().enumerate().map(move |(e, ev)| (ev.date, b, e)))
+                .collect();
+            keyed.sort_unstable();
+            keyed.into_iter().map(|(_, briefing, event)| EventRef { briefing, event }).collect()
+        })
+    }
+
+    /// Every source grouped by publisher (sorted by name); within a publisher, one entry per
+    /// document (same URL, or same title), in order of first citation.
+    pub fn publishers(&self, briefings: &[Arc<Briefing>], lang: &str) -> &[Publisher] {
+        self.publishers.get_or_init(|| build_publishers(briefings, lang))
+    }
+
+    /// The entities named in the same briefings as `id`, with the number of briefings shared,
+    /// most shared first (ties by name). Computed when a page needs it: the cost is the sum of
+    /// the sizes of `id`'s briefings, and a rebuild pays nothing for pages nobody views.
+    pub fn appears_with(&self, id: EntityId, reg: &Registry) -> Vec<(EntityId, u32)> {
+        let mut counts: HashMap<EntityId, u32> = HashMap::new();
+        for &b in &self.entity_briefings[id.index()] {
+            for &o in &self.named[b] {
+                if o != id {
+                    *counts.entry(o).or_default() += 1;
+                }
+            }
+        }
+        let mut v: Vec<(EntityId, u32)> = counts.into_iter().collect();
+        v.sort_by(|a, b| {
+            b.1.cmp(&a.1).then_with(|| reg.get(a.0).name.cmp(&reg.get(b.0).name)).then(a.0.cmp(&b.0))
+        });
+        v
+    }
+}
+
+fn build_publishers(briefings: &[Arc<Briefing>], lang: &str) -> Vec<Publisher> {
+    let mut publishers: BTreeMap<String, PublisherAcc> = BTreeMap::new();
+    for (b, briefing) in briefings.iter().enumerate() {
         for (si, s) in briefing.sources.iter().enumerate() {
             let name = s.publisher.clone().unwrap_or_else(|| {
-                if inp.lang.starts_with("de") { "Ohne Herausgeber".into() } else { "No publisher".into() }
+                if lang.starts_with("de") { "Ohne Herausgeber".into() } else { "No publisher".into() }
             });
             let key = crate::entities::key::MatchKey::new(&name).as_str().to_string();
             let (spellings, groups) = publishers.entry(key).or_default();
@@ -146,54 +212,22 @@ pub fn build(inp: &Inputs) -> Index {
             let next = groups.len();
             groups.entry(doc).or_insert((next, Vec::new())).1.push((b, si));
         }
-        for t in &briefing.tags {
-            let slug = slugify(t, inp.lang);
-            tags.entry(slug.clone())
-                .or_insert_with(|| Tag { name: t.clone(), slug, briefings: Vec::new() })
-                .briefings
-                .push(b);
-        }
     }
-
-    let key = |b: BriefingIdx, e: usize| {
-        let br = &inp.briefings[b];
-        (br.events[e].date, b)
-    };
-    idx.timeline
-        .sort_by(|x, y| key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event)));
-    for evs in &mut idx.entity_events {
-        evs.sort_by(|x, y| {
-            key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event))
-        });
-    }
-    for (e, p) in pairs.into_iter().enumerate() {
-        let mut v: Vec<(EntityId, u32)> = p.into_iter().collect();
-        v.sort_by(|a, b| {
-            b.1.cmp(&a.1).then_with(|| inp.registry.get(a.0).name.cmp(&inp.registry.get(b.0).name))
-        });
-        idx.appears_with[e] = v;
-    }
-    idx.has_page = inp
-        .registry
-        .iter()
-        .map(|(id, e)| e.has_file() || !idx.entity_briefings[id.index()].is_empty())
-        .collect();
-    idx.publishers = publishers
+    let mut out: Vec<Publisher> = publishers
         .into_values()
         .map(|(spellings, groups)| {
             let name = most_frequent(&spellings);
             let mut groups: Vec<(usize, Vec<(BriefingIdx, usize)>)> = groups.into_values().collect();
             groups.sort_by_key(|g| g.0);
             Publisher {
-                slug: slugify(&name, inp.lang),
+                slug: slugify(&name, lang),
                 name,
                 groups: groups.into_iter().map(|(_, c)| SourceGroup { citations: c }).collect(),
             }
         })
         .collect();
-    idx.publishers.sort_by_key(|p| p.name.to_lowercase());
-    idx.tags = tags.into_values().collect();
-    idx
+    out.sort_by_key(|p| p.name.to_lowercase());
+    out
 }
 
 /// The spelling used most often; ties go to the alphabetically first.

@@ -10,6 +10,7 @@ use crate::slug::slugify;
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape as escape;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Stands for "the path from this page to the site root" in rendered HTML.
 pub const ROOT: &str = "\u{E000}";
@@ -40,7 +41,7 @@ pub const RESERVED_IDS: &[&str] = &[
 
 /// HTML whose site links are relative to a placeholder root.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RootRelative(String);
+pub struct RootRelative(Arc<str>);
 
 impl RootRelative {
     /// The HTML for a page whose path to the site root is `root` (`../../`, or a base URL).
@@ -185,22 +186,22 @@ struct LinkRecord {
     label: String,
 }
 
-/// Checks that every wikilink of `r` still resolves to the same URL and label, and refreshes
-/// its targets (indices may shift between runs). `false`: the HTML must be rendered again.
-pub fn revalidate(r: &mut Rendered, env: &LinkEnv) -> bool {
+/// Checks that every wikilink of `r` still resolves to the same URL and label. Returns the
+/// targets as they are numbered now (indices may shift between runs), or `None` when the HTML
+/// must be rendered again.
+pub fn revalidate(r: &Rendered, env: &LinkEnv) -> Option<Vec<Target>> {
     let mut targets = Vec::with_capacity(r.targets.len());
     for rec in &r.links {
-        let Ok(t) = env.resolve(&rec.raw) else { return false };
+        let t = env.resolve(&rec.raw).ok()?;
         let (url, label) = env.target_url_and_title(t);
         if url != rec.url || label != rec.label {
-            return false;
+            return None;
         }
         if !targets.contains(&t) {
             targets.push(t);
         }
     }
-    r.targets = targets;
-    true
+    Some(targets)
 }
 
 const CITE: &str = "\u{E001}cite";
@@ -267,7 +268,7 @@ pub fn render(
             html = inner.to_string();
         }
     }
-    Rendered { html: RootRelative(html), targets: r.targets, cited: r.cited, links: r.links }
+    Rendered { html: RootRelative(html.into()), targets: r.targets, cited: r.cited, links: r.links }
 }
 
 #[derive(Default)]

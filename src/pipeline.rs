@@ -97,6 +97,20 @@ pub struct Workspace {
     /// Warnings about files outside the content sections.
     discover_diags: Diagnostics,
     html: HashMap<String, (u64, CachedHtml)>,
+    registry: Option<RegistryCache>,
+    /// Fingerprint of everything wikilinks resolve against, as of the last run.
+    link_world: Option<u64>,
+    /// Per briefing file: its hash, the registry generation and its lookups.
+    lookups: HashMap<String, (u64, u64, Arc<entities::BriefingLookups>)>,
+}
+
+/// The registry built from entity files, with its near-miss index.
+#[derive(Debug, Clone)]
+struct RegistryCache {
+    generation: u64,
+    registry: Arc<Registry>,
+    near: Arc<entities::nearmiss::NearMiss>,
+    diags: Diagnostics,
 }
 
 fn hash_text(text: &str) -> u64 {
@@ -107,13 +121,23 @@ fn hash_text(text: &str) -> u64 {
 
 impl Workspace {
     pub fn new(config: Config) -> Workspace {
-        Workspace { config, files: BTreeMap::new(), discover_diags: Diagnostics::new(), html: HashMap::new() }
+        Workspace {
+            config,
+            files: BTreeMap::new(),
+            discover_diags: Diagnostics::new(),
+            html: HashMap::new(),
+            registry: None,
+            link_world: None,
+            lookups: HashMap::new(),
+        }
     }
 
     /// Stages 1–2: reads every content file and parses its front matter, in parallel.
     pub fn scan(&mut self) {
         let mut diags = Diagnostics::new();
+        let mut timer = Timer::start();
         let found = load::discover(&self.config.root, &mut diags);
+        timer.lap("discover");
         self.discover_diags = diags;
         self.files.clear();
         self.read(found);
@@ -140,6 +164,7 @@ impl Workspace {
             let prefix = format!("{rel}/");
             self.files.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             self.html.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            self.lookups.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             let ignored =
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
             if path.is_file()
@@ -153,7 +178,9 @@ impl Workspace {
     }
 
     fn read(&mut self, found: Vec<(PathBuf, String, FileKind)>) {
-        let (files, read_diags) = load::read_all(found.clone());
+        let mut timer = Timer::start();
+        let (files, read_diags) = load::read_all(found);
+        timer.lap("read");
         let defaults = Defaults { language: &self.config.language, tlp: self.config.default_tlp };
         let parsed: Vec<(String, FileEntry)> = files
             .par_iter()
@@ -163,6 +190,7 @@ impl Workspace {
                 (f.rel.clone(), FileEntry { hash: hash_text(&f.text), doc, diags: d })
             })
             .collect();
+        timer.lap("front matter");
         for (rel, entry) in parsed {
             self.files.insert(rel, entry);
         }
@@ -195,9 +223,7 @@ impl Workspace {
         timer.lap("gate");
 
         let lang = config.language.as_str();
-        let mut registry = entities::build_registry(&gated.entity_files, lang, &mut diags);
-        let resolved =
-            entities::resolve(&mut registry, &gated.briefings, lang, config.strict_entities, &mut diags);
+        let (registry, resolved) = self.resolve(&gated, &mut diags);
         timer.lap("entities");
 
         let briefings = gated.briefings;
@@ -215,7 +241,26 @@ impl Workspace {
             lang,
             allow_html: config.allow_html,
         };
-        let html = self.render_briefings(&briefings, &env, &mut diags);
+        // Everything a wikilink can resolve to, and how it is shown: when this is unchanged,
+        // cached Markdown of unchanged files is valid without checking its links one by one.
+        let link_world = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for (slug, title) in &titles {
+                (slug, title).hash(&mut h);
+            }
+            let mut withheld: Vec<&String> = gated.withheld.iter().collect();
+            withheld.sort();
+            withheld.hash(&mut h);
+            self.registry.as_ref().map(|r| r.generation).hash(&mut h);
+            for (_, e) in registry.iter() {
+                (e.kind, &e.id, &e.name).hash(&mut h);
+            }
+            (config.allow_html, lang).hash(&mut h);
+            h.finish()
+        };
+        let trust_links = self.link_world == Some(link_world);
+        self.link_world = Some(link_world);
+        let html = self.render_briefings(&briefings, &env, trust_links, &mut diags);
         let mut entity_html = HashMap::new();
         for (id, e) in registry.iter() {
             if let Some(fi) = e.file {
@@ -266,12 +311,63 @@ impl Workspace {
         (Some(site), diags)
     }
 
+    /// Entities: the registry of files (rebuilt only when an entity file changed), each
+    /// briefing's lookups (redone only for changed briefings), then the implicit entities.
+    fn resolve(&mut self, gated: &Gated, diags: &mut Diagnostics) -> (Registry, Vec<Resolved>) {
+        let lang = self.config.language.as_str();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        lang.hash(&mut h);
+        for f in &gated.entity_files {
+            f.rel.hash(&mut h);
+            self.files.get(&f.rel).map_or(0, |e| e.hash).hash(&mut h);
+        }
+        let generation = h.finish();
+        let files = match &self.registry {
+            Some(c) if c.generation == generation => c.clone(),
+            _ => {
+                let mut d = Diagnostics::new();
+                let reg = entities::build_registry(&gated.entity_files, lang, &mut d);
+                let near = reg.near_miss_index();
+                let c = RegistryCache { generation, registry: Arc::new(reg), near: Arc::new(near), diags: d };
+                self.registry = Some(c.clone());
+                c
+            }
+        };
+        diags.extend(files.diags.clone());
+        let cache = &self.lookups;
+        let file_hashes = &self.files;
+        let lookups: Vec<Arc<entities::BriefingLookups>> = gated
+            .briefings
+            .par_iter()
+            .map(|b| {
+                let hash = file_hashes.get(&b.rel).map_or(0, |f| f.hash);
+                match cache.get(&b.rel) {
+                    Some((h, g, l)) if *h == hash && *g == generation => l.clone(),
+                    _ => Arc::new(entities::lookup_briefing(&files.registry, &files.near, b, lang)),
+                }
+            })
+            .collect();
+        for (b, l) in gated.briefings.iter().zip(&lookups) {
+            let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
+            self.lookups.insert(b.rel.clone(), (hash, generation, l.clone()));
+        }
+        entities::resolve_all(
+            &files.registry,
+            &files.near,
+            &gated.briefings,
+            &lookups,
+            self.config.strict_entities,
+            diags,
+        )
+    }
+
     /// Markdown of every briefing: reused from the last run when the file is unchanged and
     /// every link still leads where it led; rendered afresh (in parallel) otherwise.
     fn render_briefings(
         &mut self,
         briefings: &[Arc<Briefing>],
         env: &LinkEnv,
+        trust_links: bool,
         diags: &mut Diagnostics,
     ) -> Vec<Arc<BriefingHtml>> {
         let cache = &self.html;
@@ -283,8 +379,17 @@ impl Workspace {
                 if let Some((h, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
                     && *h == hash
                 {
-                    let mut fresh = (**cached).clone();
-                    if fresh.parts_mut().all(|r| markdown::revalidate(r, env)) {
+                    if trust_links {
+                        return (cached.clone(), Diagnostics::new(), false);
+                    }
+                    let targets: Option<Vec<Vec<Target>>> =
+                        cached.parts().map(|r| markdown::revalidate(r, env)).collect();
+                    if let Some(targets) = targets {
+                        if cached.parts().zip(&targets).all(|(r, t)| r.targets == *t) {
+                            return (cached.clone(), Diagnostics::new(), false);
+                        }
+                        let mut fresh = (**cached).clone();
+                        fresh.parts_mut().zip(targets).for_each(|(r, t)| r.targets = t);
                         return (Arc::new(fresh), Diagnostics::new(), false);
                     }
                 }
@@ -354,9 +459,14 @@ impl Workspace {
         if let Some((h, CachedHtml::Other(cached))) = self.html.get(rel)
             && *h == hash
         {
-            let mut fresh = (**cached).clone();
-            if markdown::revalidate(&mut fresh, env) {
-                return Arc::new(fresh);
+            match markdown::revalidate(cached, env) {
+                Some(t) if t == cached.targets => return cached.clone(),
+                Some(t) => {
+                    let mut fresh = (**cached).clone();
+                    fresh.targets = t;
+                    return Arc::new(fresh);
+                }
+                None => {}
             }
         }
         let mut d = Diagnostics::new();

@@ -23,3 +23,11 @@ impl Timer {
         self.0 = Instant::now();
     }
 }
+
+/// Reports one slow item (over 100 ms) when timings are on.
+pub fn slow(what: &str, started: Instant) {
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if enabled() && ms > 100.0 {
+        eprintln!("timing: slow {what} {ms:.1} ms");
+    }
+}

@@ -3,7 +3,7 @@
 use super::{EXIT_CONTENT, EXIT_OK, Format, load_config, report};
 use crate::config::Overrides;
 use crate::diag::{Diagnostics, Pos};
-use crate::output::{self, DirSink};
+use crate::output;
 use crate::pipeline;
 use crate::render::{self, templates::Templates};
 use std::path::Path;
@@ -30,42 +30,56 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
             return EXIT_CONTENT;
         }
     };
-    let staging = output::staging_dir(&config.output_dir);
-    let _ = std::fs::remove_dir_all(&staging);
-    let sink = DirSink { dir: staging.clone() };
-    if let Err(e) = output::copy_static(&config, &sink) {
+    let staging = match output::Staging::new(&config.output_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.error(
+                &config.output_dir.display().to_string(),
+                Pos::START,
+                format!("cannot prepare the output: {e}"),
+            );
+            report(diags, Format::Text);
+            return EXIT_CONTENT;
+        }
+    };
+    if let Err(e) = output::copy_static(&config, &staging) {
         diags.error("static", Pos::START, format!("cannot copy static files: {e}"));
     }
     let mut timer = crate::timing::Timer::start();
-    diags.extend(render::render_site(&site, &templates, &sink));
-    timer.lap("render+write");
+    diags.extend(render::render_site(&site, &templates, &staging));
+    timer.lap("render+stage");
     if diags.has_errors() {
-        let _ = std::fs::remove_dir_all(&staging);
+        staging.abort();
         report(diags, Format::Text);
         return EXIT_CONTENT;
     }
-    let published = output::publish(&staging, &config.output_dir);
-    timer.lap("publish");
-    if let Err(e) = published {
-        let _ = std::fs::remove_dir_all(&staging);
-        let mut d = Diagnostics::new();
-        d.error(
-            &config.output_dir.display().to_string(),
-            Pos::START,
-            format!("cannot replace the output folder: {e}"),
-        );
-        diags.extend(d);
-        report(diags, Format::Text);
-        return EXIT_CONTENT;
-    }
+    let committed = staging.commit();
+    timer.lap("commit");
+    let committed = match committed {
+        Ok(c) => c,
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.error(
+                &config.output_dir.display().to_string(),
+                Pos::START,
+                format!("cannot update the output folder: {e}"),
+            );
+            diags.extend(d);
+            report(diags, Format::Text);
+            return EXIT_CONTENT;
+        }
+    };
     report(diags, Format::Text);
     if !quiet {
         eprintln!(
-            "built {} briefings, {} entity pages into {} in {} ms",
+            "built {} briefings, {} entity pages into {} in {} ms ({} files written, {} unchanged, {} removed)",
             site.briefings.len(),
             site.index.has_page.iter().filter(|p| **p).count(),
             config.output_dir.display(),
-            start.elapsed().as_millis()
+            start.elapsed().as_millis(),
+            committed.written,
+            committed.unchanged,
+            committed.removed
         );
     }
     EXIT_OK

@@ -4,7 +4,7 @@
 
 pub mod iso3166;
 pub mod key;
-mod nearmiss;
+pub mod nearmiss;
 
 use crate::diag::{Diagnostics, Pos};
 use crate::frontmatter::{At, Briefing, EntityFile, EntityKind};
@@ -117,8 +117,6 @@ pub struct Registry {
     entities: Vec<Entity>,
     by_key: HashMap<MatchKey, EntityId>,
     by_slug: HashMap<(EntityKind, Slug), EntityId>,
-    /// Spellings of implicit entities with their frequency, for choosing a display name.
-    spellings: HashMap<EntityId, HashMap<String, u32>>,
 }
 
 impl Registry {
@@ -196,7 +194,7 @@ impl Registry {
     }
 
     /// The near-miss index over every registered name and alias.
-    fn near_miss_index(&self) -> NearMiss {
+    pub fn near_miss_index(&self) -> NearMiss {
         let mut nm = NearMiss::default();
         for (key, id) in &self.by_key {
             nm.insert(key, *id);
@@ -318,7 +316,7 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
         let f = &files[fi];
         let mut cs = Vec::new();
         for c in &f.countries {
-            if let Some(cid) = resolve_country(&reg, c, &f.rel, lang, diags)
+            if let Some(cid) = resolve_country(&reg, None, c, &f.rel, lang, diags)
                 && !cs.contains(&cid)
             {
                 cs.push(cid);
@@ -331,6 +329,7 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
 
 fn resolve_country(
     reg: &Registry,
+    near: Option<&NearMiss>,
     r: &At<String>,
     rel: &str,
     lang: &str,
@@ -348,8 +347,15 @@ fn resolve_country(
             None
         }
         None => {
-            let hint = reg
-                .near_miss_index()
+            let built;
+            let near = match near {
+                Some(n) => n,
+                None => {
+                    built = reg.near_miss_index();
+                    &built
+                }
+            };
+            let hint = near
                 .find(&MatchKey::new(&r.value))
                 .into_iter()
                 .find(|id| reg.get(*id).kind == EntityKind::Country)
@@ -361,8 +367,186 @@ fn resolve_country(
     }
 }
 
-/// Resolves the front matter of every published briefing; unknown actors become implicit
-/// entities. Runs in the order of `briefings` so that results are deterministic.
+/// A reference looked up against the registry built from files.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    Known(EntityId),
+    /// Matches no registered entity: names (or joins) the implicit entity of this kind and slug.
+    Implicit {
+        kind: EntityKind,
+        slug: Slug,
+        spelling: String,
+        pos: Pos,
+    },
+}
+
+/// One briefing's references looked up. Depends only on the briefing and the registry of
+/// files, so it is computed once per version of each and reused while both stay the same.
+#[derive(Debug, Default)]
+pub struct BriefingLookups {
+    actors: Vec<(Lookup, Option<String>)>,
+    countries: Vec<EntityId>,
+    events: Vec<(Vec<Lookup>, Vec<EntityId>)>,
+    pub diags: Diagnostics,
+}
+
+fn lookup_actor(reg: &Registry, text: &str, kind: EntityKind, pos: Pos, lang: &str) -> Option<Lookup> {
+    if let Some(id) = reg.lookup(text, lang) {
+        return Some(Lookup::Known(id));
+    }
+    let slug = Slug::from_text(text, lang)?;
+    Some(Lookup::Implicit { kind, slug, spelling: text.to_string(), pos })
+}
+
+/// Phase one of resolution, per briefing: every reference against the registry of files.
+pub fn lookup_briefing(reg: &Registry, near: &NearMiss, b: &Briefing, lang: &str) -> BriefingLookups {
+    let mut out = BriefingLookups::default();
+    for a in &b.actors {
+        let kind = a.kind.unwrap_or(EntityKind::Person);
+        match lookup_actor(reg, &a.reference.value, kind, a.reference.pos, lang) {
+            Some(l) => out.actors.push((l, a.role.clone())),
+            None => out.diags.error(
+                &b.rel,
+                a.reference.pos,
+                format!("cannot make an id from actor \"{}\"", a.reference.value),
+            ),
+        }
+    }
+    for c in &b.countries {
+        if let Some(id) = resolve_country(reg, Some(near), c, &b.rel, lang, &mut out.diags) {
+            out.countries.push(id);
+        }
+    }
+    for e in &b.events {
+        let actors = e
+            .actors
+            .iter()
+            .filter_map(|a| lookup_actor(reg, &a.value, EntityKind::Person, a.pos, lang))
+            .collect();
+        let countries = e
+            .countries
+            .iter()
+            .filter_map(|c| resolve_country(reg, Some(near), c, &b.rel, lang, &mut out.diags))
+            .collect();
+        out.events.push((actors, countries));
+    }
+    out
+}
+
+/// Phase two: implicit entities from every briefing's lookups, numbered in (kind, slug) order
+/// so that ids do not depend on which briefing named them first; then each briefing's
+/// references as entity ids, and the near-miss warnings.
+pub fn resolve_all(
+    files: &Registry,
+    near: &NearMiss,
+    briefings: &[Arc<Briefing>],
+    lookups: &[Arc<BriefingLookups>],
+    strict: bool,
+    diags: &mut Diagnostics,
+) -> (Registry, Vec<Resolved>) {
+    struct Seen<'a> {
+        spellings: HashMap<&'a str, u32>,
+        first: (&'a str, Pos, &'a str),
+    }
+    let mut implicit: std::collections::BTreeMap<(EntityKind, &Slug), Seen> =
+        std::collections::BTreeMap::new();
+    for (b, l) in briefings.iter().zip(lookups) {
+        diags.extend(l.diags.clone());
+        let all = l.actors.iter().map(|(x, _)| x).chain(l.events.iter().flat_map(|(a, _)| a));
+        for x in all {
+            if let Lookup::Implicit { kind, slug, spelling, pos } = x {
+                let seen = implicit
+                    .entry((*kind, slug))
+                    .or_insert_with(|| Seen { spellings: HashMap::new(), first: (&b.rel, *pos, spelling) });
+                *seen.spellings.entry(spelling).or_default() += 1;
+            }
+        }
+    }
+    let mut reg = files.clone();
+    let mut ids: HashMap<(EntityKind, &Slug), EntityId> = HashMap::with_capacity(implicit.len());
+    for ((kind, slug), seen) in &implicit {
+        let name = seen
+            .spellings
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_else(|| slug.to_string());
+        let mut aliases: Vec<String> =
+            seen.spellings.keys().filter(|s| **s != name).map(|s| s.to_string()).collect();
+        aliases.sort();
+        let id = reg.push(Entity {
+            kind: *kind,
+            id: (*slug).clone(),
+            name,
+            aliases,
+            country: None,
+            alpha3: None,
+            english_name: None,
+            origin: Origin::Implicit(seen.first.0.to_string()),
+            file: None,
+            countries: Vec::new(),
+        });
+        ids.insert((*kind, *slug), id);
+        // Near misses: an implicit entity one edit away from a registered name.
+        let (rel, pos, written) = seen.first;
+        let candidates = near.find(&MatchKey::new(written));
+        if let Some(n) = candidates.into_iter().find(|c| files.get(*c).kind != EntityKind::Country) {
+            let n = files.get(n);
+            let msg = format!(
+                "\"{written}\" matches no registered entity and becomes the implicit {} \"{}\"; did you mean \"{}\" ({})?",
+                kind.name(),
+                slug,
+                n.name,
+                n.origin
+            );
+            if strict {
+                diags.error(rel, pos, msg);
+            } else {
+                diags.warning(rel, pos, msg);
+            }
+        }
+    }
+    let id_of = |l: &Lookup| match l {
+        Lookup::Known(id) => *id,
+        Lookup::Implicit { kind, slug, .. } => ids[&(*kind, slug)],
+    };
+    let resolved = lookups
+        .iter()
+        .map(|l| {
+            let mut r = Resolved::default();
+            for (x, role) in &l.actors {
+                let id = id_of(x);
+                if reg.get(id).kind == EntityKind::Country {
+                    push_unique(&mut r.countries, id);
+                } else if !r.actors.iter().any(|a| a.entity == id) {
+                    r.actors.push(Actor { entity: id, role: role.clone() });
+                }
+            }
+            for c in &l.countries {
+                push_unique(&mut r.countries, *c);
+            }
+            for (actors, countries) in &l.events {
+                let (mut a, mut c) = (Vec::new(), Vec::new());
+                for x in actors {
+                    let id = id_of(x);
+                    if reg.get(id).kind == EntityKind::Country {
+                        push_unique(&mut c, id);
+                    } else {
+                        push_unique(&mut a, id);
+                    }
+                }
+                for id in countries {
+                    push_unique(&mut c, *id);
+                }
+                r.events.push((a, c));
+            }
+            r
+        })
+        .collect();
+    (reg, resolved)
+}
+
+/// Both phases at once, without caching (for callers that resolve once).
 pub fn resolve(
     reg: &mut Registry,
     briefings: &[Arc<Briefing>],
@@ -370,150 +554,17 @@ pub fn resolve(
     strict: bool,
     diags: &mut Diagnostics,
 ) -> Vec<Resolved> {
-    let known = reg.near_miss_index();
-    let known_len = reg.entities.len();
-    let mut first_use: HashMap<EntityId, (String, Pos, String)> = HashMap::new();
-    let mut out = Vec::with_capacity(briefings.len());
-    for b in briefings {
-        let mut r = Resolved::default();
-        for a in &b.actors {
-            let text = &a.reference.value;
-            let id = match reg.lookup(text, lang) {
-                Some(id) => id,
-                None => match implicit(reg, text, a.kind.unwrap_or(EntityKind::Person), lang, &b.rel) {
-                    Some(id) => id,
-                    None => {
-                        diags.error(
-                            &b.rel,
-                            a.reference.pos,
-                            format!("cannot make an id from actor \"{text}\""),
-                        );
-                        continue;
-                    }
-                },
-            };
-            note_spelling(reg, id, text, known_len, &mut first_use, (&b.rel, a.reference.pos));
-            if reg.get(id).kind == EntityKind::Country {
-                push_unique(&mut r.countries, id);
-            } else if !r.actors.iter().any(|x| x.entity == id) {
-                r.actors.push(Actor { entity: id, role: a.role.clone() });
-            }
-        }
-        for c in &b.countries {
-            if let Some(id) = resolve_country(reg, c, &b.rel, lang, diags) {
-                push_unique(&mut r.countries, id);
-            }
-        }
-        for e in &b.events {
-            let (mut actors, mut countries) = (Vec::new(), Vec::new());
-            for a in &e.actors {
-                let id = match reg.lookup(&a.value, lang) {
-                    Some(id) => id,
-                    None => match implicit(reg, &a.value, EntityKind::Person, lang, &b.rel) {
-                        Some(id) => id,
-                        None => continue,
-                    },
-                };
-                note_spelling(reg, id, &a.value, known_len, &mut first_use, (&b.rel, a.pos));
-                if reg.get(id).kind == EntityKind::Country {
-                    push_unique(&mut countries, id);
-                } else {
-                    push_unique(&mut actors, id);
-                }
-            }
-            for c in &e.countries {
-                if let Some(id) = resolve_country(reg, c, &b.rel, lang, diags) {
-                    push_unique(&mut countries, id);
-                }
-            }
-            r.events.push((actors, countries));
-        }
-        out.push(r);
-    }
-    finish_implicit(reg, known_len);
-    // Near misses: an implicit entity one edit away from a registered name.
-    let mut implicit_ids: Vec<_> = first_use.keys().copied().collect();
-    implicit_ids.sort();
-    for id in implicit_ids {
-        let (rel, pos, written) = &first_use[&id];
-        let e = reg.get(id);
-        let candidates = known.find(&MatchKey::new(written));
-        let Some(near) = candidates
-            .into_iter()
-            .find(|c| reg.get(*c).kind != EntityKind::Country || written.chars().count() > 3)
-        else {
-            continue;
-        };
-        let n = reg.get(near);
-        let msg = format!(
-            "\"{written}\" matches no registered entity and becomes the implicit {} \"{}\"; did you mean \"{}\" ({})?",
-            e.kind.name(),
-            e.id,
-            n.name,
-            n.origin
-        );
-        if strict {
-            diags.error(rel, *pos, msg);
-        } else {
-            diags.warning(rel, *pos, msg);
-        }
-    }
-    out
+    let near = reg.near_miss_index();
+    let lookups: Vec<Arc<BriefingLookups>> =
+        briefings.iter().map(|b| Arc::new(lookup_briefing(reg, &near, b, lang))).collect();
+    let (full, resolved) = resolve_all(reg, &near, briefings, &lookups, strict, diags);
+    *reg = full;
+    resolved
 }
 
 fn push_unique(v: &mut Vec<EntityId>, id: EntityId) {
     if !v.contains(&id) {
         v.push(id);
-    }
-}
-
-fn implicit(reg: &mut Registry, text: &str, kind: EntityKind, lang: &str, rel: &str) -> Option<EntityId> {
-    let slug = Slug::from_text(text, lang)?;
-    if let Some(id) = reg.by_slug.get(&(kind, slug.clone())) {
-        return Some(*id);
-    }
-    Some(reg.push(Entity {
-        kind,
-        id: slug,
-        name: text.to_string(),
-        aliases: Vec::new(),
-        country: None,
-        alpha3: None,
-        english_name: None,
-        origin: Origin::Implicit(rel.to_string()),
-        file: None,
-        countries: Vec::new(),
-    }))
-}
-
-fn note_spelling(
-    reg: &mut Registry,
-    id: EntityId,
-    text: &str,
-    known_len: usize,
-    first_use: &mut HashMap<EntityId, (String, Pos, String)>,
-    at: (&str, Pos),
-) {
-    if id.index() < known_len {
-        return;
-    }
-    *reg.spellings.entry(id).or_default().entry(text.to_string()).or_default() += 1;
-    first_use.entry(id).or_insert_with(|| (at.0.to_string(), at.1, text.to_string()));
-}
-
-/// Gives each implicit entity its most frequent spelling (ties: alphabetically first).
-fn finish_implicit(reg: &mut Registry, known_len: usize) {
-    for i in known_len..reg.entities.len() {
-        let id = EntityId(i as u32);
-        if let Some(sp) = reg.spellings.get(&id)
-            && let Some((name, _)) = sp.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        {
-            let mut aliases: Vec<String> = sp.keys().filter(|s| *s != name).cloned().collect();
-            aliases.sort();
-            let e = &mut reg.entities[i];
-            e.name = name.clone();
-            e.aliases = aliases;
-        }
     }
 }
 

@@ -102,7 +102,10 @@ pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn 
         .par_iter()
         .filter_map(|job| {
             let url = job.url(site);
-            match render_page(site, templates, job) {
+            let started = std::time::Instant::now();
+            let page = render_page(site, templates, job);
+            crate::timing::slow(&url.to_string(), started);
+            match page {
                 Ok(html) => sink
                     .put(&url.output_file(), html.into_bytes())
                     .err()
@@ -362,7 +365,7 @@ impl<'a> Renderer<'a> {
             Job::Timeline => {
                 ctx.insert("common", &self.common(t.timeline.to_string(), "timeline", None, None));
                 let mut years: Vec<YearGroup> = Vec::new();
-                for r in &site.index.timeline {
+                for r in site.index.timeline(&site.briefings) {
                     let year = site.briefings[r.briefing].events[r.event].date.start().year();
                     let ev = self.event_info(*r, false);
                     match years.last_mut() {
@@ -371,7 +374,7 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 ctx.insert("years", &years);
-                ctx.insert("count", &site.index.timeline.len());
+                ctx.insert("count", &site.index.event_count);
                 "timeline.html"
             }
             Job::Sources => {
@@ -427,7 +430,7 @@ impl<'a> Renderer<'a> {
             people: n(EntityKind::Person),
             organisations: n(EntityKind::Organisation),
             countries: n(EntityKind::Country),
-            events: s.index.timeline.len(),
+            events: s.index.event_count,
             sources: s.briefings.iter().map(|b| b.sources.len()).sum(),
         }
     }
@@ -541,12 +544,13 @@ impl<'a> Renderer<'a> {
         let events: Vec<EventInfo> =
             site.index.entity_events[id.index()].iter().map(|r| self.event_info(*r, false)).collect();
         ctx.insert("events", &events);
+        let appears_with = site.index.appears_with(id, &site.registry);
         for (key, kind) in [
             ("people", EntityKind::Person),
             ("organisations", EntityKind::Organisation),
             ("countries", EntityKind::Country),
         ] {
-            let v: Vec<EntityLink> = site.index.appears_with[id.index()]
+            let v: Vec<EntityLink> = appears_with
                 .iter()
                 .filter(|(o, _)| site.registry.get(*o).kind == kind)
                 .take(APPEARS_WITH_MAX)
@@ -559,7 +563,7 @@ impl<'a> Renderer<'a> {
     fn publishers(&self) -> Vec<PublisherInfo> {
         let site = self.site;
         site.index
-            .publishers
+            .publishers(&site.briefings, self.lang)
             .iter()
             .map(|p| PublisherInfo {
                 name: p.name.clone(),

@@ -125,14 +125,17 @@ impl Builder {
             }
         }
         let (site, diags) = self.ws.site();
-        match site {
+        let mut timer = crate::timing::Timer::start();
+        let result = match site {
             Some(site) => Snapshot::new(site, self.templates.clone()).map(Some).map_err(|e| {
                 let mut d = diags;
                 d.error("static", crate::diag::Pos::START, format!("cannot read static files: {e}"));
                 d
             }),
             None => Err(diags),
-        }
+        };
+        timer.lap("snapshot");
+        result
     }
 }
 
