@@ -149,6 +149,11 @@ impl Registry {
             .copied()
     }
 
+    /// The entity whose URL id is exactly `id`.
+    pub fn by_id(&self, kind: EntityKind, id: &str) -> Option<EntityId> {
+        self.by_slug.get(&(kind, Slug::parse(id)?)).copied()
+    }
+
     /// Looks a reference up among one kind only (wikilinks with a `people/` prefix).
     pub fn lookup_kind(&self, kind: EntityKind, reference: &str, lang: &str) -> Option<EntityId> {
         let hit = self.by_key.get(&MatchKey::new(reference)).copied().filter(|id| self.get(*id).kind == kind);

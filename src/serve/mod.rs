@@ -53,6 +53,7 @@ struct Builder {
     overrides: Overrides,
     ws: Workspace,
     templates: Arc<Templates>,
+    statics: snapshot::Statics,
 }
 
 impl Builder {
@@ -65,9 +66,16 @@ impl Builder {
                 return Err(crate::commands::EXIT_CONTENT);
             }
         };
+        let statics = match snapshot::load_statics(&config) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot read static files: {e}");
+                return Err(EXIT_USAGE);
+            }
+        };
         let mut ws = Workspace::new(config);
         ws.scan();
-        Ok(Builder { overrides: overrides.clone(), ws, templates })
+        Ok(Builder { overrides: overrides.clone(), ws, templates, statics })
     }
 
     fn config(&self) -> &Config {
@@ -108,11 +116,15 @@ impl Builder {
                 }
             };
             self.templates = Arc::new(Templates::load(&config)?);
+            self.statics = load_statics_or_report(&config)?;
             self.ws = Workspace::new(config);
             self.ws.scan();
         } else {
             if kinds.contains(&"templates") {
                 self.templates = Arc::new(Templates::load(self.config())?);
+            }
+            if kinds.contains(&"static") {
+                self.statics = load_statics_or_report(self.config())?;
             }
             let content: Vec<PathBuf> = changed
                 .iter()
@@ -127,16 +139,20 @@ impl Builder {
         let (site, diags) = self.ws.site();
         let mut timer = crate::timing::Timer::start();
         let result = match site {
-            Some(site) => Snapshot::new(site, self.templates.clone()).map(Some).map_err(|e| {
-                let mut d = diags;
-                d.error("static", crate::diag::Pos::START, format!("cannot read static files: {e}"));
-                d
-            }),
+            Some(site) => Ok(Some(Snapshot::new(site, self.templates.clone(), self.statics.clone()))),
             None => Err(diags),
         };
         timer.lap("snapshot");
         result
     }
+}
+
+fn load_statics_or_report(config: &Config) -> Result<snapshot::Statics, Diagnostics> {
+    snapshot::load_statics(config).map_err(|e| {
+        let mut d = Diagnostics::new();
+        d.error("static", crate::diag::Pos::START, format!("cannot read static files: {e}"));
+        d
+    })
 }
 
 /// Runs the preview server until Ctrl-C.
@@ -148,12 +164,12 @@ pub fn serve(opts: Options) -> i32 {
     let start = Instant::now();
     let (first, errors) = match builder.apply(&[]) {
         Ok(Some(s)) => (s, Vec::new()),
-        Ok(None) => (Snapshot::empty(builder.templates.clone(), builder.config().clone()), Vec::new()),
+        Ok(None) => (Snapshot::empty(builder.templates.clone(), builder.statics.clone()), Vec::new()),
         Err(d) => {
             let lines: Vec<String> = d.clone().sorted().iter().map(|x| x.to_string()).collect();
             report(d, Format::Text);
             // Serve the errors over an empty site until the first good build.
-            (Snapshot::empty(builder.templates.clone(), builder.config().clone()), lines)
+            (Snapshot::empty(builder.templates.clone(), builder.statics.clone()), lines)
         }
     };
     eprintln!("built in {} ms", start.elapsed().as_millis());

@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use crate::entities::EntityId;
+use crate::frontmatter::EntityKind;
 use crate::output::{self, Sink};
 use crate::pipeline::Site;
 use crate::render::templates::Templates;
@@ -22,9 +23,61 @@ enum Route {
 pub struct Snapshot {
     site: Option<Arc<Site>>,
     templates: Arc<Templates>,
-    routes: HashMap<String, Route>,
-    statics: HashMap<String, Arc<Vec<u8>>>,
+    statics: Statics,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+/// The static files of the theme and the site, by path.
+pub type Statics = Arc<HashMap<String, Arc<Vec<u8>>>>;
+
+/// Reads the static files (theme first, site's own win), as `build` copies them.
+pub fn load_statics(config: &Config) -> std::io::Result<Statics> {
+    let sink = MemSink(Mutex::new(HashMap::new()));
+    output::copy_static(config, &sink)?;
+    Ok(Arc::new(sink.0.into_inner().unwrap_or_else(|e| e.into_inner())))
+}
+
+/// The generated file at a site path, if there is one: the URL scheme of FORMAT.md section 6.
+fn route(site: &Site, path: &str) -> Option<Route> {
+    let page = |job: Job| Some(Route::Page(job));
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["index.html"] => page(Job::Home),
+        ["atom.xml"] => Some(Route::SiteFeed),
+        ["sitemap.xml"] => Some(Route::Sitemap),
+        ["404.html"] => page(Job::NotFound),
+        ["briefings", "index.html"] => page(Job::BriefingList),
+        ["briefings", slug, "index.html"] => site.by_slug.get(*slug).and_then(|i| page(Job::Briefing(*i))),
+        ["timeline", "index.html"] => page(Job::Timeline),
+        ["sources", "index.html"] => page(Job::Sources),
+        ["tags", "index.html"] => page(Job::TagList),
+        ["tags", slug, "index.html"] => {
+            site.index.tags.iter().position(|t| t.slug == *slug).and_then(|i| page(Job::Tag(i)))
+        }
+        [section, rest @ ..] if matches!(*section, "people" | "organisations" | "countries") => {
+            let kind = match *section {
+                "people" => EntityKind::Person,
+                "organisations" => EntityKind::Organisation,
+                _ => EntityKind::Country,
+            };
+            match rest {
+                ["index.html"] => page(Job::EntityList(kind)),
+                [id, file] => {
+                    let e = site.registry.by_id(kind, id).filter(|e| site.index.has_page[e.index()])?;
+                    match *file {
+                        "index.html" => page(Job::Entity(e)),
+                        "atom.xml" => Some(Route::EntityFeed(e)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+        }
+        [slug, "index.html"] => {
+            site.pages.iter().position(|p| p.slug.value.as_str() == *slug).and_then(|i| page(Job::Page(i)))
+        }
+        _ => None,
+    }
 }
 
 /// Collects static files in memory.
@@ -38,46 +91,17 @@ impl Sink for MemSink {
 }
 
 impl Snapshot {
-    pub fn new(site: Site, templates: Arc<Templates>) -> std::io::Result<Snapshot> {
-        let sink = MemSink(Mutex::new(HashMap::new()));
-        output::copy_static(&site.config, &sink)?;
-        let statics = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut routes = HashMap::new();
-        for job in render::all_jobs(&site) {
-            routes.insert(job.url(&site).output_file(), Route::Page(job));
-        }
-        routes.insert("atom.xml".to_string(), Route::SiteFeed);
-        routes.insert("sitemap.xml".to_string(), Route::Sitemap);
-        for (id, _) in site.registry.iter() {
-            if site.index.has_page[id.index()] {
-                routes.insert(feeds::entity_feed_url(&site, id).output_file(), Route::EntityFeed(id));
-            }
-        }
-        Ok(Snapshot {
-            site: Some(Arc::new(site)),
-            templates,
-            routes,
-            statics,
-            rendered: Mutex::new(HashMap::new()),
-        })
+    pub fn new(site: Site, templates: Arc<Templates>, statics: Statics) -> Snapshot {
+        Snapshot { site: Some(Arc::new(site)), templates, statics, rendered: Mutex::new(HashMap::new()) }
     }
 
-    /// Before the first good build: nothing but the theme's static files.
-    pub fn empty(templates: Arc<Templates>, config: Config) -> Snapshot {
-        let sink = MemSink(Mutex::new(HashMap::new()));
-        let _ = output::copy_static(&config, &sink);
-        let statics = sink.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        Snapshot {
-            site: None,
-            templates,
-            routes: HashMap::new(),
-            statics,
-            rendered: Mutex::new(HashMap::new()),
-        }
+    /// Before the first good build: nothing but the static files.
+    pub fn empty(templates: Arc<Templates>, statics: Statics) -> Snapshot {
+        Snapshot { site: None, templates, statics, rendered: Mutex::new(HashMap::new()) }
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.routes.contains_key(path) || self.statics.contains_key(path)
+        self.site.as_ref().is_some_and(|s| route(s, path).is_some()) || self.statics.contains_key(path)
     }
 
     /// The bytes `build` would write at `path` (site-relative, e.g. `people/x/index.html`).
@@ -86,17 +110,19 @@ impl Snapshot {
         if let Some(hit) = self.rendered.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
             return Some(Ok(hit.clone()));
         }
-        let Some(route) = self.routes.get(path) else {
+        let Some(site) = self.site.as_ref() else {
             return self.statics.get(path).map(|b| Ok(b.clone()));
         };
-        let site = self.site.as_ref()?;
+        let Some(route) = route(site, path) else {
+            return self.statics.get(path).map(|b| Ok(b.clone()));
+        };
         let bytes = match route {
-            Route::Page(job) => match render::render_page(site, &self.templates, job) {
+            Route::Page(job) => match render::render_page(site, &self.templates, &job) {
                 Ok(html) => html.into_bytes(),
                 Err((file, msg)) => return Some(Err(format!("{file}:1:1: error: {msg}"))),
             },
             Route::SiteFeed => feeds::site_feed(site).into_bytes(),
-            Route::EntityFeed(id) => feeds::entity_feed(site, *id).into_bytes(),
+            Route::EntityFeed(id) => feeds::entity_feed(site, id).into_bytes(),
             Route::Sitemap => feeds::sitemap(site, &render::all_jobs(site)).into_bytes(),
         };
         let bytes = Arc::new(bytes);
