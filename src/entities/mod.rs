@@ -112,56 +112,82 @@ pub struct Resolved {
     pub events: Vec<(Vec<EntityId>, Vec<EntityId>)>,
 }
 
+/// All entities. The registry of a build is layered: the entities of files (and built-in
+/// countries), shared and cached between runs, under the implicit entities of this run, so a
+/// rebuild never copies the large part.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
+    /// Entities `0..base_len` live in `base`.
+    base: Option<Arc<Registry>>,
+    base_len: usize,
     entities: Vec<Entity>,
     by_key: HashMap<MatchKey, EntityId>,
     by_slug: HashMap<(EntityKind, Slug), EntityId>,
 }
 
 impl Registry {
+    /// A new layer on top of `base`.
+    pub fn on(base: Arc<Registry>) -> Registry {
+        let base_len = base.len();
+        Registry { base: Some(base), base_len, ..Registry::default() }
+    }
+
     pub fn get(&self, id: EntityId) -> &Entity {
-        &self.entities[id.index()]
+        match &self.base {
+            Some(b) if id.index() < self.base_len => b.get(id),
+            _ => &self.entities[id.index() - self.base_len],
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.entities.len()
+        self.base_len + self.entities.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entities.is_empty()
+        self.len() == 0
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (EntityId, &Entity)> {
-        self.entities.iter().enumerate().map(|(i, e)| (EntityId(i as u32), e))
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (EntityId, &Entity)> + '_> {
+        let own = self.entities.iter().enumerate().map(|(i, e)| (EntityId((self.base_len + i) as u32), e));
+        match &self.base {
+            Some(b) => Box::new(b.iter().chain(own)),
+            None => Box::new(own),
+        }
+    }
+
+    fn key(&self, key: &MatchKey) -> Option<EntityId> {
+        self.by_key.get(key).copied().or_else(|| self.base.as_ref().and_then(|b| b.key(key)))
+    }
+
+    fn slug(&self, kind: EntityKind, slug: &Slug) -> Option<EntityId> {
+        // Slugs are keyed by owned values; a clone is cheaper than a second map type.
+        let k = (kind, slug.clone());
+        self.by_slug.get(&k).copied().or_else(|| self.base.as_ref().and_then(|b| b.slug(kind, slug)))
     }
 
     /// Looks a reference up by name, alias, id or code; then, for people and organisations, by
     /// slug, so that spellings with the same slug are one entity.
     pub fn lookup(&self, reference: &str, lang: &str) -> Option<EntityId> {
-        if let Some(id) = self.by_key.get(&MatchKey::new(reference)) {
-            return Some(*id);
+        if let Some(id) = self.key(&MatchKey::new(reference)) {
+            return Some(id);
         }
         let slug = Slug::from_text(reference, lang)?;
-        self.by_slug
-            .get(&(EntityKind::Person, slug.clone()))
-            .or_else(|| self.by_slug.get(&(EntityKind::Organisation, slug)))
-            .copied()
+        self.slug(EntityKind::Person, &slug).or_else(|| self.slug(EntityKind::Organisation, &slug))
     }
 
     /// The entity whose URL id is exactly `id`.
     pub fn by_id(&self, kind: EntityKind, id: &str) -> Option<EntityId> {
-        self.by_slug.get(&(kind, Slug::parse(id)?)).copied()
+        self.slug(kind, &Slug::parse(id)?)
     }
 
     /// Looks a reference up among one kind only (wikilinks with a `people/` prefix).
     pub fn lookup_kind(&self, kind: EntityKind, reference: &str, lang: &str) -> Option<EntityId> {
-        let hit = self.by_key.get(&MatchKey::new(reference)).copied().filter(|id| self.get(*id).kind == kind);
-        hit.or_else(|| self.by_slug.get(&(kind, Slug::from_text(reference, lang)?)).copied())
+        let hit = self.key(&MatchKey::new(reference)).filter(|id| self.get(*id).kind == kind);
+        hit.or_else(|| self.slug(kind, &Slug::from_text(reference, lang)?))
     }
 
     fn push(&mut self, e: Entity) -> EntityId {
-        let id = EntityId(self.entities.len() as u32);
+        let id = EntityId(self.len() as u32);
         self.by_slug.insert((e.kind, e.id.clone()), id);
         self.entities.push(e);
         id
@@ -442,7 +468,7 @@ pub fn lookup_briefing(reg: &Registry, near: &NearMiss, b: &Briefing, lang: &str
 /// so that ids do not depend on which briefing named them first; then each briefing's
 /// references as entity ids, and the near-miss warnings.
 pub fn resolve_all(
-    files: &Registry,
+    files: &Arc<Registry>,
     near: &NearMiss,
     briefings: &[Arc<Briefing>],
     lookups: &[Arc<BriefingLookups>],
@@ -453,8 +479,7 @@ pub fn resolve_all(
         spellings: HashMap<&'a str, u32>,
         first: (&'a str, Pos, &'a str),
     }
-    let mut implicit: std::collections::BTreeMap<(EntityKind, &Slug), Seen> =
-        std::collections::BTreeMap::new();
+    let mut implicit: HashMap<(EntityKind, &Slug), Seen> = HashMap::new();
     for (b, l) in briefings.iter().zip(lookups) {
         diags.extend(l.diags.clone());
         let all = l.actors.iter().map(|(x, _)| x).chain(l.events.iter().flat_map(|(a, _)| a));
@@ -467,9 +492,11 @@ pub fn resolve_all(
             }
         }
     }
-    let mut reg = files.clone();
+    let mut reg = Registry::on(files.clone());
     let mut ids: HashMap<(EntityKind, &Slug), EntityId> = HashMap::with_capacity(implicit.len());
-    for ((kind, slug), seen) in &implicit {
+    let mut order: Vec<(&(EntityKind, &Slug), &Seen)> = implicit.iter().collect();
+    order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for ((kind, slug), seen) in order {
         let name = seen
             .spellings
             .iter()
@@ -560,9 +587,10 @@ pub fn resolve(
     diags: &mut Diagnostics,
 ) -> Vec<Resolved> {
     let near = reg.near_miss_index();
+    let files = Arc::new(std::mem::take(reg));
     let lookups: Vec<Arc<BriefingLookups>> =
-        briefings.iter().map(|b| Arc::new(lookup_briefing(reg, &near, b, lang))).collect();
-    let (full, resolved) = resolve_all(reg, &near, briefings, &lookups, strict, diags);
+        briefings.iter().map(|b| Arc::new(lookup_briefing(&files, &near, b, lang))).collect();
+    let (full, resolved) = resolve_all(&files, &near, briefings, &lookups, strict, diags);
     *reg = full;
     resolved
 }
