@@ -98,3 +98,12 @@ fn site_static_wins_over_theme_static() {
     assert_eq!(std::fs::read_to_string(s.public().join("style.css")).unwrap(), "/* mine */");
     assert!(Path::new(&s.public().join("robots.txt")).exists());
 }
+
+#[test]
+fn output_folder_may_not_contain_the_site() {
+    let s = Site::copy("basic");
+    let parent = s.root().parent().unwrap().to_str().unwrap().to_string();
+    let out = s.run(&["build", "--output", &parent]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(s.root().join("content/briefings/2025/xi-kim.md").exists(), "sources untouched");
+}

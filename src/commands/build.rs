@@ -30,6 +30,17 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
             return EXIT_CONTENT;
         }
     };
+    // The output folder is cleaned of files the build no longer makes: it must never hold the
+    // site's own sources.
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (out_dir, site_root) = (canon(&config.output_dir), canon(&config.root));
+    if site_root.starts_with(&out_dir) {
+        eprintln!(
+            "error: the output folder {} contains the site itself; choose another output_dir",
+            config.output_dir.display()
+        );
+        return super::EXIT_USAGE;
+    }
     let staging = match output::Staging::new(&config.output_dir) {
         Ok(s) => s,
         Err(e) => {
