@@ -11,7 +11,6 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// A value with the file position it was written at.
@@ -899,13 +898,6 @@ fn yaml_message(full: &str) -> String {
 pub fn unknown_source(id: &str, ids: &[String]) -> String {
     let list = if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
     format!("unknown source \"{id}\" (sources: {list})")
-}
-
-/// Duplicate slugs among pages of one kind are checked later; this helper reports the
-/// duplicated aliases within one file, which would otherwise pass silently.
-pub fn dedup_aliases(aliases: &[At<String>]) -> Vec<&At<String>> {
-    let mut seen = HashSet::new();
-    aliases.iter().filter(|a| seen.insert(crate::entities::key::MatchKey::new(&a.value))).collect()
 }
 
 #[cfg(test)]
