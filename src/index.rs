@@ -6,7 +6,8 @@ use crate::entities::{EntityId, Registry};
 use crate::frontmatter::{Briefing, EntityKind};
 use crate::markdown::Target;
 use crate::slug::slugify;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// Index of a published briefing; briefings are sorted newest first, so ascending indices are
@@ -88,7 +89,7 @@ pub fn build(inp: &Inputs) -> Index {
         ..Index::default()
     };
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    let mut tag_slugs: HashMap<&str, String> = HashMap::new();
+    let mut tag_slugs: HashMap<&str, String> = HashMap::default();
 
     for (b, (briefing, res)) in inp.briefings.iter().zip(inp.resolved).enumerate() {
         // Every entity the briefing names, once.
@@ -178,7 +179,7 @@ impl Index {
     /// most shared first (ties by name). Computed when a page needs it: the cost is the sum of
     /// the sizes of `id`'s briefings, and a rebuild pays nothing for pages nobody views.
     pub fn appears_with(&self, id: EntityId, reg: &Registry) -> Vec<(EntityId, u32)> {
-        let mut counts: HashMap<EntityId, u32> = HashMap::new();
+        let mut counts: HashMap<EntityId, u32> = HashMap::default();
         for &b in &self.entity_briefings[id.index()] {
             for &o in &self.named[b] {
                 if o != id {

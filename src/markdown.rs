@@ -9,7 +9,7 @@ use crate::frontmatter::{EntityKind, Source, unknown_source};
 use crate::slug::slugify;
 use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape as escape;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// Stands for "the path from this page to the site root" in rendered HTML.
@@ -632,9 +632,9 @@ mod tests {
 
     fn run(md: &str, allow_html: bool) -> (Rendered, Vec<crate::diag::Diagnostic>) {
         let reg = registry();
-        let briefings: HashMap<String, usize> = [("parade".to_string(), 0)].into();
+        let briefings: HashMap<String, usize> = [("parade".to_string(), 0)].into_iter().collect();
         let titles = [("parade".to_string(), "The parade".to_string())];
-        let withheld: HashSet<String> = ["secret".to_string()].into();
+        let withheld: HashSet<String> = ["secret".to_string()].into_iter().collect();
         let env = LinkEnv {
             registry: &reg,
             briefings: &briefings,

@@ -14,7 +14,8 @@ use crate::load::{self, FileKind, SourceFile};
 use crate::markdown::{self, LinkEnv, Place, Rendered, Target};
 use crate::timing::Timer;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -127,10 +128,10 @@ impl Workspace {
             config,
             files: BTreeMap::new(),
             discover_diags: Diagnostics::new(),
-            html: HashMap::new(),
+            html: HashMap::default(),
             registry: None,
             link_world: None,
-            lookups: HashMap::new(),
+            lookups: HashMap::default(),
         }
     }
 
@@ -211,10 +212,10 @@ impl Workspace {
         let mut diags = Diagnostics::new();
         diags.extend(self.discover_diags.clone());
         let mut parsed = Parsed::default();
-        for (rel, f) in &self.files {
+        for f in self.files.values() {
             diags.extend(f.diags.clone());
             match &f.doc {
-                Some(Document::Briefing(b)) => parsed.briefings.push((b.clone(), rel.clone())),
+                Some(Document::Briefing(b)) => parsed.briefings.push(b.clone()),
                 Some(Document::Entity(e)) => parsed.entity_files.push(e.clone()),
                 Some(Document::Page(p)) => parsed.pages.push(p.clone()),
                 None => {}
@@ -263,7 +264,7 @@ impl Workspace {
         let trust_links = self.link_world == Some(link_world);
         self.link_world = Some(link_world);
         let html = self.render_briefings(&briefings, &env, trust_links, &mut diags);
-        let mut entity_html = HashMap::new();
+        let mut entity_html = HashMap::default();
         for (id, e) in registry.iter() {
             if let Some(fi) = e.file {
                 let f = &gated.entity_files[fi];
@@ -381,16 +382,29 @@ impl Workspace {
     ) -> Vec<Arc<BriefingHtml>> {
         let cache = &self.html;
         let files = &self.files;
+        // The common case after a save: nearly everything is reused as is, cheaply, in order.
+        let reused: Vec<Option<Arc<BriefingHtml>>> = briefings
+            .iter()
+            .map(|b| match cache.get(&b.rel) {
+                Some((h, CachedHtml::Briefing(cached)))
+                    if trust_links && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
+                {
+                    Some(cached.clone())
+                }
+                _ => None,
+            })
+            .collect();
         let results: Vec<(Arc<BriefingHtml>, Diagnostics, bool)> = briefings
             .par_iter()
-            .map(|b| {
+            .zip(reused)
+            .map(|(b, reused)| {
+                if let Some(h) = reused {
+                    return (h, Diagnostics::new(), false);
+                }
                 let hash = files.get(&b.rel).map_or(0, |f| f.hash);
                 if let Some((h, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
                     && *h == hash
                 {
-                    if trust_links {
-                        return (cached.clone(), Diagnostics::new(), false);
-                    }
                     let targets: Option<Vec<Vec<Target>>> =
                         cached.parts().map(|r| markdown::revalidate(r, env)).collect();
                     if let Some(targets) = targets {
@@ -503,8 +517,7 @@ impl Workspace {
 /// Front matter of every file, sorted into kinds.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    /// Each briefing with its file path.
-    pub briefings: Vec<(Arc<Briefing>, String)>,
+    pub briefings: Vec<Arc<Briefing>>,
     pub entity_files: Vec<Arc<EntityFile>>,
     pub pages: Vec<Arc<Page>>,
 }
@@ -524,12 +537,19 @@ pub struct Gated {
 /// can see them; only their slugs remain, so links to them are reported instead of leaked.
 pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
     // Two briefings on one URL: both files get the error, each naming the other.
-    let mut slugs: HashMap<&str, Vec<&Briefing>> = HashMap::new();
-    for (b, _) in &parsed.briefings {
-        slugs.entry(b.slug.value.as_str()).or_default().push(b);
+    let mut first: HashMap<&str, &Briefing> = HashMap::default();
+    let mut clashes: Vec<&str> = Vec::new();
+    for b in &parsed.briefings {
+        if first.insert(b.slug.value.as_str(), b).is_some() {
+            clashes.push(b.slug.value.as_str());
+        }
     }
-    for (slug, bs) in slugs.iter().filter(|(_, bs)| bs.len() > 1) {
-        for b in bs {
+    clashes.sort_unstable();
+    clashes.dedup();
+    for slug in clashes {
+        let bs: Vec<&Arc<Briefing>> =
+            parsed.briefings.iter().filter(|b| b.slug.value.as_str() == slug).collect();
+        for b in &bs {
             let others: Vec<&str> = bs.iter().filter(|o| o.rel != b.rel).map(|o| o.rel.as_str()).collect();
             diags.error(
                 &b.rel,
@@ -541,15 +561,22 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
             );
         }
     }
-    let (mut published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) = parsed
+    let (published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) = parsed
         .briefings
         .into_iter()
-        .map(|(b, _)| b)
         .partition(|b| (config.drafts || !b.draft) && b.tlp <= config.publish_tlp);
+    // Newest first, then by slug; keys gathered once so the sort does not chase pointers.
+    let mut keyed: Vec<(std::cmp::Reverse<jiff::civil::Date>, &str, usize)> = published
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (std::cmp::Reverse(b.date), b.slug.value.as_str(), i))
+        .collect();
+    keyed.sort_unstable();
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.2).collect();
+    let published: Vec<Arc<Briefing>> = order.into_iter().map(|i| published[i].clone()).collect();
     let withheld: HashSet<String> = withheld.into_iter().map(|b| b.slug.value.to_string()).collect();
-    published.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.value.cmp(&b.slug.value)));
 
-    let mut page_slugs: HashMap<String, String> = HashMap::new();
+    let mut page_slugs: HashMap<String, String> = HashMap::default();
     let mut pages = Vec::new();
     for p in parsed.pages {
         if p.draft && !config.drafts {

@@ -11,7 +11,7 @@ use crate::frontmatter::{At, Briefing, EntityFile, EntityKind};
 use crate::slug::Slug;
 use key::MatchKey;
 use nearmiss::NearMiss;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -238,7 +238,7 @@ impl Registry {
 pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnostics) -> Registry {
     let mut reg = Registry::default();
     // Built-in countries first: their codes and English names are always claimed.
-    let mut country_ids = HashMap::new();
+    let mut country_ids = HashMap::default();
     for (a2, a3, name) in iso3166::COUNTRIES {
         let code = CountryCode::parse(a2).expect("built-in table holds valid codes");
         let id = reg.push(Entity {
@@ -479,21 +479,23 @@ pub fn resolve_all(
         spellings: HashMap<&'a str, u32>,
         first: (&'a str, Pos, &'a str),
     }
-    let mut implicit: HashMap<(EntityKind, &Slug), Seen> = HashMap::new();
+    let mut implicit: HashMap<(EntityKind, &Slug), Seen> = HashMap::default();
     for (b, l) in briefings.iter().zip(lookups) {
         diags.extend(l.diags.clone());
         let all = l.actors.iter().map(|(x, _)| x).chain(l.events.iter().flat_map(|(a, _)| a));
         for x in all {
             if let Lookup::Implicit { kind, slug, spelling, pos } = x {
-                let seen = implicit
-                    .entry((*kind, slug))
-                    .or_insert_with(|| Seen { spellings: HashMap::new(), first: (&b.rel, *pos, spelling) });
+                let seen = implicit.entry((*kind, slug)).or_insert_with(|| Seen {
+                    spellings: HashMap::default(),
+                    first: (&b.rel, *pos, spelling),
+                });
                 *seen.spellings.entry(spelling).or_default() += 1;
             }
         }
     }
     let mut reg = Registry::on(files.clone());
-    let mut ids: HashMap<(EntityKind, &Slug), EntityId> = HashMap::with_capacity(implicit.len());
+    let mut ids: HashMap<(EntityKind, &Slug), EntityId> =
+        HashMap::with_capacity_and_hasher(implicit.len(), Default::default());
     let mut order: Vec<(&(EntityKind, &Slug), &Seen)> = implicit.iter().collect();
     order.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for ((kind, slug), seen) in order {
