@@ -67,7 +67,7 @@ pub struct Index {
 /// What the index needs per briefing, from the earlier stages.
 pub struct Inputs<'a> {
     pub briefings: &'a [std::sync::Arc<Briefing>],
-    pub resolved: &'a [crate::entities::Resolved],
+    pub resolved: &'a [Arc<crate::entities::Resolved>],
     pub body_targets: &'a [Vec<Target>],
     pub registry: &'a Registry,
     pub lang: &'a str,

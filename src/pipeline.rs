@@ -67,7 +67,7 @@ pub struct Site {
     pub pages: Vec<Arc<Page>>,
     pub entity_files: Vec<Arc<EntityFile>>,
     pub registry: Registry,
-    pub resolved: Vec<Resolved>,
+    pub resolved: Vec<Arc<Resolved>>,
     /// Per briefing: its `related` entries resolved.
     pub related: Vec<Vec<usize>>,
     pub html: Vec<Arc<BriefingHtml>>,
@@ -105,6 +105,10 @@ pub struct Workspace {
     link_world: Option<u64>,
     /// Per briefing file: its hash, the registry generation and its lookups.
     lookups: HashMap<String, (u64, u64, Arc<entities::BriefingLookups>)>,
+    /// Fingerprint of the last entity numbering, and per briefing the lookups it resolved from
+    /// with the result: reused while both stay the same.
+    resolution: Option<u64>,
+    resolved: HashMap<String, (Arc<entities::BriefingLookups>, Arc<Resolved>)>,
 }
 
 /// The registry built from entity files, with its near-miss index.
@@ -132,6 +136,8 @@ impl Workspace {
             registry: None,
             link_world: None,
             lookups: HashMap::default(),
+            resolution: None,
+            resolved: HashMap::default(),
         }
     }
 
@@ -168,6 +174,7 @@ impl Workspace {
             self.files.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             self.html.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             self.lookups.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            self.resolved.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             let ignored =
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
             if path.is_file()
@@ -320,7 +327,7 @@ impl Workspace {
 
     /// Entities: the registry of files (rebuilt only when an entity file changed), each
     /// briefing's lookups (redone only for changed briefings), then the implicit entities.
-    fn resolve(&mut self, gated: &Gated, diags: &mut Diagnostics) -> (Registry, Vec<Resolved>) {
+    fn resolve(&mut self, gated: &Gated, diags: &mut Diagnostics) -> (Registry, Vec<Arc<Resolved>>) {
         let lang = self.config.language.as_str();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         lang.hash(&mut h);
@@ -343,15 +350,27 @@ impl Workspace {
         diags.extend(files.diags.clone());
         let cache = &self.lookups;
         let file_hashes = &self.files;
+        // Cached lookups first, in order (cheap); only the rest in parallel.
+        let cached: Vec<Option<Arc<entities::BriefingLookups>>> = gated
+            .briefings
+            .iter()
+            .map(|b| match cache.get(&b.rel) {
+                Some((h, g, l))
+                    if *g == generation && Some(*h) == file_hashes.get(&b.rel).map(|f| f.hash) =>
+                {
+                    Some(l.clone())
+                }
+                _ => None,
+            })
+            .collect();
         let lookups: Vec<Arc<entities::BriefingLookups>> = gated
             .briefings
             .par_iter()
-            .map(|b| {
-                let hash = file_hashes.get(&b.rel).map_or(0, |f| f.hash);
-                match cache.get(&b.rel) {
-                    Some((h, g, l)) if *h == hash && *g == generation => l.clone(),
-                    _ => Arc::new(entities::lookup_briefing(&files.registry, &files.near, b, lang)),
-                }
+            .zip(cached)
+            .map(|(b, c)| {
+                c.unwrap_or_else(|| {
+                    Arc::new(entities::lookup_briefing(&files.registry, &files.near, b, lang))
+                })
             })
             .collect();
         for (b, l) in gated.briefings.iter().zip(&lookups) {
@@ -361,14 +380,29 @@ impl Workspace {
                 self.lookups.insert(b.rel.clone(), (hash, generation, l.clone()));
             }
         }
-        entities::resolve_all(
+        let previous_resolved = &self.resolved;
+        let reuse = |i: usize| -> Option<Arc<Resolved>> {
+            let (l, r) = previous_resolved.get(&gated.briefings[i].rel)?;
+            Arc::ptr_eq(l, &lookups[i]).then(|| r.clone())
+        };
+        let previous = self.resolution.map(|fingerprint| entities::Previous { fingerprint, reuse: &reuse });
+        let r = entities::resolve_all(
             &files.registry,
             &files.near,
             &gated.briefings,
             &lookups,
             self.config.strict_entities,
             diags,
-        )
+            previous,
+        );
+        self.resolution = Some(r.fingerprint);
+        for ((b, l), res) in gated.briefings.iter().zip(&lookups).zip(&r.resolved) {
+            let same = self.resolved.get(&b.rel).is_some_and(|(_, old)| Arc::ptr_eq(old, res));
+            if !same {
+                self.resolved.insert(b.rel.clone(), (l.clone(), res.clone()));
+            }
+        }
+        (r.registry, r.resolved)
     }
 
     /// Markdown of every briefing: reused from the last run when the file is unchanged and

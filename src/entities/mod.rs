@@ -467,6 +467,21 @@ pub fn lookup_briefing(reg: &Registry, near: &NearMiss, b: &Briefing, lang: &str
 /// Phase two: implicit entities from every briefing's lookups, numbered in (kind, slug) order
 /// so that ids do not depend on which briefing named them first; then each briefing's
 /// references as entity ids, and the near-miss warnings.
+/// What a previous resolution can lend: its fingerprint of the implicit entities, and the
+/// resolved references of a briefing (by index) if its lookups are the same object as then.
+pub struct Previous<'a> {
+    pub fingerprint: u64,
+    pub reuse: &'a (dyn Fn(usize) -> Option<Arc<Resolved>> + Sync),
+}
+
+/// Phase two's result.
+pub struct Resolution {
+    pub registry: Registry,
+    pub resolved: Vec<Arc<Resolved>>,
+    /// Identifies the numbering of entities: equal fingerprints, equal ids.
+    pub fingerprint: u64,
+}
+
 pub fn resolve_all(
     files: &Arc<Registry>,
     near: &NearMiss,
@@ -474,7 +489,8 @@ pub fn resolve_all(
     lookups: &[Arc<BriefingLookups>],
     strict: bool,
     diags: &mut Diagnostics,
-) -> (Registry, Vec<Resolved>) {
+    previous: Option<Previous>,
+) -> Resolution {
     struct Seen<'a> {
         spellings: HashMap<&'a str, u32>,
         first: (&'a str, Pos, &'a str),
@@ -498,6 +514,16 @@ pub fn resolve_all(
         HashMap::with_capacity_and_hasher(implicit.len(), Default::default());
     let mut order: Vec<(&(EntityKind, &Slug), &Seen)> = implicit.iter().collect();
     order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (files.len(), order.len()).hash(&mut h);
+        for (key, _) in &order {
+            key.hash(&mut h);
+        }
+        h.finish()
+    };
+    let reuse = previous.filter(|p| p.fingerprint == fingerprint).map(|p| p.reuse);
     for ((kind, slug), seen) in order {
         let name = seen
             .spellings
@@ -546,7 +572,11 @@ pub fn resolve_all(
     };
     let resolved = lookups
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
+            if let Some(r) = reuse.and_then(|f| f(i)) {
+                return r;
+            }
             let mut r = Resolved::default();
             for (x, role) in &l.actors {
                 let id = id_of(x);
@@ -574,10 +604,10 @@ pub fn resolve_all(
                 }
                 r.events.push((a, c));
             }
-            r
+            Arc::new(r)
         })
         .collect();
-    (reg, resolved)
+    Resolution { registry: reg, resolved, fingerprint }
 }
 
 /// Both phases at once, without caching (for callers that resolve once).
@@ -592,9 +622,9 @@ pub fn resolve(
     let files = Arc::new(std::mem::take(reg));
     let lookups: Vec<Arc<BriefingLookups>> =
         briefings.iter().map(|b| Arc::new(lookup_briefing(&files, &near, b, lang))).collect();
-    let (full, resolved) = resolve_all(&files, &near, briefings, &lookups, strict, diags);
-    *reg = full;
-    resolved
+    let r = resolve_all(&files, &near, briefings, &lookups, strict, diags, None);
+    *reg = r.registry;
+    r.resolved.iter().map(|x| (**x).clone()).collect()
 }
 
 fn push_unique(v: &mut Vec<EntityId>, id: EntityId) {

@@ -4,6 +4,7 @@
 use super::EntityId;
 use super::key::MatchKey;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// Shorter names are one edit apart by accident too often ("Ra Mi" vs "Ha Mi").
 const MIN_CHARS: usize = 7;
@@ -12,6 +13,16 @@ const MIN_CHARS: usize = 7;
 pub struct NearMiss {
     exact: HashMap<String, EntityId>,
     deleted: HashMap<String, Vec<EntityId>>,
+    /// Answers given so far: a rebuild asks again about the same implicit names.
+    memo: Mutex<HashMap<String, Vec<EntityId>>>,
+    /// Every indexed key of an entity.
+    keys: HashMap<EntityId, Vec<String>>,
+}
+
+/// The digits of a name in order: "Council 132" and "Council 182" differ in them, so they
+/// are two numbered bodies, not a typo of one another.
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
 }
 
 impl NearMiss {
@@ -20,6 +31,7 @@ impl NearMiss {
             return;
         }
         self.exact.insert(key.as_str().to_string(), id);
+        self.keys.entry(id).or_default().push(key.as_str().to_string());
         for d in key.deletions() {
             let v = self.deleted.entry(d).or_default();
             if !v.contains(&id) {
@@ -28,8 +40,18 @@ impl NearMiss {
         }
     }
 
-    /// Entities whose name is at most one insertion, deletion or substitution away, best first.
+    /// Entities whose name is at most one insertion, deletion or substitution away (and has
+    /// the same digits), best first.
     pub fn find(&self, key: &MatchKey) -> Vec<EntityId> {
+        if let Some(hit) = self.memo.lock().unwrap_or_else(|e| e.into_inner()).get(key.as_str()) {
+            return hit.clone();
+        }
+        let out = self.search(key);
+        self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(key.as_str().to_string(), out.clone());
+        out
+    }
+
+    fn search(&self, key: &MatchKey) -> Vec<EntityId> {
         let mut out = Vec::new();
         let mut add = |id: EntityId| {
             if !out.contains(&id) {
@@ -53,6 +75,8 @@ impl NearMiss {
                 add(*id);
             }
         }
+        let mine = digits(key.as_str());
+        out.retain(|id| self.keys.get(id).is_some_and(|ks| ks.iter().any(|k| digits(k) == mine)));
         out
     }
 }
@@ -70,5 +94,9 @@ mod tests {
         assert_eq!(nm.find(&MatchKey::new("Xi Jinpingg")), [EntityId(1)]);
         assert_eq!(nm.find(&MatchKey::new("Nordkoria")), [EntityId(2)]);
         assert!(nm.find(&MatchKey::new("Südkorea")).is_empty());
+        // Numbered bodies are told apart by their numbers.
+        nm.insert(&MatchKey::new("Council on Energy 33"), EntityId(3));
+        assert!(nm.find(&MatchKey::new("Council on Energy 36")).is_empty());
+        assert_eq!(nm.find(&MatchKey::new("Councl on Energy 33")), [EntityId(3)]);
     }
 }
