@@ -6,6 +6,7 @@ use crate::entities::{EntityId, Registry};
 use crate::frontmatter::{Briefing, EntityKind};
 use crate::markdown::Target;
 use crate::slug::slugify;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -91,35 +92,49 @@ pub fn build(inp: &Inputs) -> Index {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     let mut tag_slugs: HashMap<&str, String> = HashMap::default();
 
-    for (b, (briefing, res)) in inp.briefings.iter().zip(inp.resolved).enumerate() {
-        // Every entity the briefing names, once.
-        let mut named: Vec<EntityId> = Vec::new();
-        let mut add = |id: EntityId| {
-            if !named.contains(&id) {
-                named.push(id);
+    // Per briefing, independently and in parallel: every entity it names, once.
+    let named_lists: Vec<(Vec<EntityId>, Vec<EntityId>)> = inp
+        .briefings
+        .par_iter()
+        .zip(inp.resolved)
+        .enumerate()
+        .map(|(b, (_, res))| {
+            let mut named: Vec<EntityId> = Vec::new();
+            let mut add = |id: EntityId| {
+                if !named.contains(&id) {
+                    named.push(id);
+                }
+            };
+            res.actors.iter().for_each(|a| add(a.entity));
+            res.countries.iter().copied().for_each(&mut add);
+            for (actors, countries) in &res.events {
+                actors.iter().chain(countries).copied().for_each(&mut add);
             }
-        };
-        res.actors.iter().for_each(|a| add(a.entity));
-        res.countries.iter().copied().for_each(&mut add);
-        for (actors, countries) in &res.events {
-            actors.iter().chain(countries).copied().for_each(&mut add);
-        }
-        for t in &inp.body_targets[b] {
-            match *t {
-                Target::Entity(id) => {
+            let mut body = Vec::new();
+            for t in &inp.body_targets[b] {
+                if let Target::Entity(id) = *t {
                     add(id);
-                    if !idx.body_entities[b].contains(&id) {
-                        idx.body_entities[b].push(id);
+                    if !body.contains(&id) {
+                        body.push(id);
                     }
                 }
-                Target::Briefing(other) if other != b => {
-                    if idx.backlinks[other].last() != Some(&b) {
-                        idx.backlinks[other].push(b);
-                    }
-                }
-                Target::Briefing(_) => {}
+            }
+            (named, body)
+        })
+        .collect();
+
+    for (b, ((briefing, res), (named, body))) in
+        inp.briefings.iter().zip(inp.resolved).zip(named_lists).enumerate()
+    {
+        for t in &inp.body_targets[b] {
+            if let Target::Briefing(other) = *t
+                && other != b
+                && idx.backlinks[other].last() != Some(&b)
+            {
+                idx.backlinks[other].push(b);
             }
         }
+        idx.body_entities[b] = body;
         for &e in &named {
             idx.entity_briefings[e.index()].push(b);
         }

@@ -63,13 +63,13 @@ pub struct Site {
     /// Published briefings, newest first (date, then slug).
     pub briefings: Vec<Arc<Briefing>>,
     /// Briefing index by slug.
-    pub by_slug: HashMap<String, usize>,
+    pub by_slug: Arc<HashMap<String, usize>>,
     pub pages: Vec<Arc<Page>>,
     pub entity_files: Vec<Arc<EntityFile>>,
     pub registry: Registry,
     pub resolved: Vec<Arc<Resolved>>,
     /// Per briefing: its `related` entries resolved.
-    pub related: Vec<Vec<usize>>,
+    pub related: Arc<Vec<Vec<usize>>>,
     pub html: Vec<Arc<BriefingHtml>>,
     /// Per entity: the profile body of its registry file.
     pub entity_html: HashMap<EntityId, Arc<Rendered>>,
@@ -109,6 +109,28 @@ pub struct Workspace {
     /// with the result: reused while both stay the same.
     resolution: Option<u64>,
     resolved: HashMap<String, (Arc<entities::BriefingLookups>, Arc<Resolved>)>,
+    last: LastRun,
+}
+
+/// The last good run's per-briefing results, aligned with its briefing list: a briefing at
+/// the same position as the same parsed object takes them back without any lookup.
+#[derive(Debug, Default)]
+struct LastRun {
+    briefings: Vec<Arc<Briefing>>,
+    withheld: HashSet<String>,
+    by_slug: Arc<HashMap<String, usize>>,
+    titles: Arc<Vec<(String, String)>>,
+    related: Arc<Vec<Vec<usize>>>,
+    generation: u64,
+    lookups: Vec<Arc<entities::BriefingLookups>>,
+    html: Vec<Arc<BriefingHtml>>,
+}
+
+impl LastRun {
+    /// The result of the last run for the briefing now at `i`, if it is the same object.
+    fn same(&self, briefings: &[Arc<Briefing>], i: usize) -> bool {
+        self.briefings.len() == briefings.len() && Arc::ptr_eq(&self.briefings[i], &briefings[i])
+    }
 }
 
 /// The registry built from entity files, with its near-miss index.
@@ -138,6 +160,7 @@ impl Workspace {
             lookups: HashMap::default(),
             resolution: None,
             resolved: HashMap::default(),
+            last: LastRun::default(),
         }
     }
 
@@ -233,15 +256,28 @@ impl Workspace {
         timer.lap("gate");
 
         let lang = config.language.as_str();
-        let (registry, resolved) = self.resolve(&gated, &mut diags);
+        let (registry, resolved, generation, lookups) = self.resolve(&gated, &mut diags);
         timer.lap("entities");
 
         let briefings = gated.briefings;
-        let by_slug: HashMap<String, usize> =
-            briefings.iter().enumerate().map(|(i, b)| (b.slug.value.to_string(), i)).collect();
-        let titles: Vec<(String, String)> =
-            briefings.iter().map(|b| (b.slug.value.to_string(), b.title.clone())).collect();
-        let related = resolve_related(&briefings, &by_slug, &gated.withheld, &mut diags);
+        // Slugs, titles and related lists: as last time unless one of them changed.
+        let last = &self.last;
+        let unchanged = last.briefings.len() == briefings.len()
+            && last.withheld == gated.withheld
+            && briefings.iter().zip(&last.briefings).all(|(b, o)| {
+                Arc::ptr_eq(b, o)
+                    || (b.slug.value == o.slug.value && b.title == o.title && b.related == o.related)
+            });
+        let (by_slug, titles, related) = if unchanged {
+            (last.by_slug.clone(), last.titles.clone(), last.related.clone())
+        } else {
+            let by_slug: HashMap<String, usize> =
+                briefings.iter().enumerate().map(|(i, b)| (b.slug.value.to_string(), i)).collect();
+            let titles: Vec<(String, String)> =
+                briefings.iter().map(|b| (b.slug.value.to_string(), b.title.clone())).collect();
+            let related = resolve_related(&briefings, &by_slug, &gated.withheld, &mut diags);
+            (Arc::new(by_slug), Arc::new(titles), Arc::new(related))
+        };
 
         let env = LinkEnv {
             registry: &registry,
@@ -255,7 +291,7 @@ impl Workspace {
         // cached Markdown of unchanged files is valid without checking its links one by one.
         let link_world = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
-            for (slug, title) in &titles {
+            for (slug, title) in titles.iter() {
                 (slug, title).hash(&mut h);
             }
             let mut withheld: Vec<&String> = gated.withheld.iter().collect();
@@ -308,6 +344,16 @@ impl Workspace {
             }
         }
         timer.lap("index");
+        self.last = LastRun {
+            briefings: briefings.clone(),
+            withheld: gated.withheld.clone(),
+            by_slug: by_slug.clone(),
+            titles: titles.clone(),
+            related: related.clone(),
+            generation,
+            lookups,
+            html: html.clone(),
+        };
         let site = Site {
             config,
             briefings,
@@ -327,7 +373,12 @@ impl Workspace {
 
     /// Entities: the registry of files (rebuilt only when an entity file changed), each
     /// briefing's lookups (redone only for changed briefings), then the implicit entities.
-    fn resolve(&mut self, gated: &Gated, diags: &mut Diagnostics) -> (Registry, Vec<Arc<Resolved>>) {
+    #[allow(clippy::type_complexity)]
+    fn resolve(
+        &mut self,
+        gated: &Gated,
+        diags: &mut Diagnostics,
+    ) -> (Registry, Vec<Arc<Resolved>>, u64, Vec<Arc<entities::BriefingLookups>>) {
         let lang = self.config.language.as_str();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         lang.hash(&mut h);
@@ -351,10 +402,18 @@ impl Workspace {
         let cache = &self.lookups;
         let file_hashes = &self.files;
         // Cached lookups first, in order (cheap); only the rest in parallel.
+        let last = &self.last;
         let cached: Vec<Option<Arc<entities::BriefingLookups>>> = gated
             .briefings
             .iter()
-            .map(|b| match cache.get(&b.rel) {
+            .enumerate()
+            .map(|(i, b)| match cache.get(&b.rel) {
+                _ if last.generation == generation
+                    && last.same(&gated.briefings, i)
+                    && i < last.lookups.len() =>
+                {
+                    Some(last.lookups[i].clone())
+                }
                 Some((h, g, l))
                     if *g == generation && Some(*h) == file_hashes.get(&b.rel).map(|f| f.hash) =>
                 {
@@ -402,7 +461,7 @@ impl Workspace {
                 self.resolved.insert(b.rel.clone(), (l.clone(), res.clone()));
             }
         }
-        (r.registry, r.resolved)
+        (r.registry, r.resolved, generation, lookups)
     }
 
     /// Markdown of every briefing: reused from the last run when the file is unchanged and
@@ -416,16 +475,27 @@ impl Workspace {
     ) -> Vec<Arc<BriefingHtml>> {
         let cache = &self.html;
         let files = &self.files;
-        // The common case after a save: nearly everything is reused as is, cheaply, in order.
+        let last = &self.last;
+        // The common case after a save: nearly everything is reused as is, in order; the same
+        // parsed object at the same position needs no lookup at all.
         let reused: Vec<Option<Arc<BriefingHtml>>> = briefings
             .iter()
-            .map(|b| match cache.get(&b.rel) {
-                Some((h, CachedHtml::Briefing(cached)))
-                    if trust_links && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
-                {
-                    Some(cached.clone())
+            .enumerate()
+            .map(|(i, b)| {
+                if !trust_links {
+                    return None;
                 }
-                _ => None,
+                if last.same(briefings, i) && i < last.html.len() {
+                    return Some(last.html[i].clone());
+                }
+                match cache.get(&b.rel) {
+                    Some((h, CachedHtml::Briefing(cached)))
+                        if Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
+                    {
+                        Some(cached.clone())
+                    }
+                    _ => None,
+                }
             })
             .collect();
         let results: Vec<(Arc<BriefingHtml>, Diagnostics, bool)> = briefings
