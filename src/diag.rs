@@ -49,7 +49,7 @@ impl fmt::Display for Diagnostic {
 
 /// An ordered collection of findings. Stages push into their own and the pipeline merges them, so
 /// parallel stages never share a lock.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }

@@ -201,7 +201,7 @@ pub struct ActorRef {
     pub kind: Option<EntityKind>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub date: Edtf,
     pub title: String,
@@ -211,7 +211,7 @@ pub struct Event {
     pub sources: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     pub id: String,
     pub publisher: Option<String>,

@@ -66,7 +66,7 @@ pub struct Site {
     pub by_slug: Arc<HashMap<String, usize>>,
     pub pages: Vec<Arc<Page>>,
     pub entity_files: Vec<Arc<EntityFile>>,
-    pub registry: Registry,
+    pub registry: Arc<Registry>,
     pub resolved: Vec<Arc<Resolved>>,
     /// Per briefing: its `related` entries resolved.
     pub related: Arc<Vec<Vec<usize>>>,
@@ -74,7 +74,7 @@ pub struct Site {
     /// Per entity: the profile body of its registry file.
     pub entity_html: HashMap<EntityId, Arc<Rendered>>,
     pub page_html: Vec<Arc<Rendered>>,
-    pub index: Index,
+    pub index: Arc<Index>,
 }
 
 /// One content file as last read.
@@ -124,6 +124,21 @@ struct LastRun {
     generation: u64,
     lookups: Vec<Arc<entities::BriefingLookups>>,
     html: Vec<Arc<BriefingHtml>>,
+    registry: Option<Arc<Registry>>,
+    resolved: Vec<Arc<Resolved>>,
+    entity_diags: Diagnostics,
+    index: Option<Arc<Index>>,
+    /// Entities given a page by profiles and free pages.
+    extra_pages: Vec<EntityId>,
+}
+
+/// What the entities stage produced.
+struct Entities {
+    registry: Arc<Registry>,
+    resolved: Vec<Arc<Resolved>>,
+    generation: u64,
+    lookups: Vec<Arc<entities::BriefingLookups>>,
+    diags: Diagnostics,
 }
 
 impl LastRun {
@@ -256,7 +271,11 @@ impl Workspace {
         timer.lap("gate");
 
         let lang = config.language.as_str();
-        let (registry, resolved, generation, lookups) = self.resolve(&gated, &mut diags);
+        let ents = self.resolve(&gated);
+        let entity_diags = ents.diags.clone();
+        diags.extend(ents.diags);
+        let (registry, resolved, generation, lookups) =
+            (ents.registry, ents.resolved, ents.generation, ents.lookups);
         timer.lap("entities");
 
         let briefings = gated.briefings;
@@ -326,23 +345,58 @@ impl Workspace {
             return (None, diags);
         }
 
-        let body_targets: Vec<Vec<Target>> =
-            html.iter().map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect()).collect();
-        let mut index = index::build(&index::Inputs {
-            briefings: &briefings,
-            resolved: &resolved,
-            body_targets: &body_targets,
-            registry: &registry,
-            lang,
-        });
         // Profiles and free pages may link to entities no briefing names: those get pages too.
-        for r in entity_html.values().chain(&page_html) {
-            for t in &r.targets {
-                if let Target::Entity(id) = t {
+        let mut extra_pages: Vec<EntityId> = entity_html
+            .values()
+            .chain(&page_html)
+            .flat_map(|r| r.targets.iter())
+            .filter_map(|t| match t {
+                Target::Entity(id) => Some(*id),
+                Target::Briefing(_) => None,
+            })
+            .collect();
+        extra_pages.sort_unstable();
+        extra_pages.dedup();
+        // The index is last time's when nothing it is made of changed: the same references,
+        // links, tags, events and sources (a body or title edit leaves it as it was).
+        let last = &self.last;
+        let index_unchanged = last.index.is_some()
+            && last.extra_pages == extra_pages
+            && last.briefings.len() == briefings.len()
+            && last.resolved.len() == briefings.len()
+            && last.html.len() == briefings.len()
+            && (0..briefings.len()).all(|i| {
+                let (b, o) = (&briefings[i], &last.briefings[i]);
+                Arc::ptr_eq(&resolved[i], &last.resolved[i])
+                    && (Arc::ptr_eq(b, o)
+                        || (b.slug.value == o.slug.value
+                            && b.date == o.date
+                            && b.tags == o.tags
+                            && b.events == o.events
+                            && b.sources == o.sources))
+                    && (Arc::ptr_eq(&html[i], &last.html[i])
+                        || html[i].parts().map(|r| &r.targets).eq(last.html[i].parts().map(|r| &r.targets)))
+            });
+        let index = match (&last.index, index_unchanged) {
+            (Some(i), true) => i.clone(),
+            _ => {
+                let body_targets: Vec<Vec<Target>> = html
+                    .iter()
+                    .map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect())
+                    .collect();
+                let mut index = index::build(&index::Inputs {
+                    briefings: &briefings,
+                    resolved: &resolved,
+                    body_targets: &body_targets,
+                    registry: &registry,
+                    lang,
+                });
+                for id in &extra_pages {
                     index.has_page[id.index()] = true;
                 }
+                Arc::new(index)
             }
-        }
+        };
         timer.lap("index");
         self.last = LastRun {
             briefings: briefings.clone(),
@@ -353,6 +407,11 @@ impl Workspace {
             generation,
             lookups,
             html: html.clone(),
+            registry: Some(registry.clone()),
+            resolved: resolved.clone(),
+            entity_diags,
+            index: Some(index.clone()),
+            extra_pages,
         };
         let site = Site {
             config,
@@ -373,12 +432,8 @@ impl Workspace {
 
     /// Entities: the registry of files (rebuilt only when an entity file changed), each
     /// briefing's lookups (redone only for changed briefings), then the implicit entities.
-    #[allow(clippy::type_complexity)]
-    fn resolve(
-        &mut self,
-        gated: &Gated,
-        diags: &mut Diagnostics,
-    ) -> (Registry, Vec<Arc<Resolved>>, u64, Vec<Arc<entities::BriefingLookups>>) {
+    fn resolve(&mut self, gated: &Gated) -> Entities {
+        let mut diags = Diagnostics::new();
         let lang = self.config.language.as_str();
         let mut h = std::collections::hash_map::DefaultHasher::new();
         lang.hash(&mut h);
@@ -439,6 +494,30 @@ impl Workspace {
                 self.lookups.insert(b.rel.clone(), (hash, generation, l.clone()));
             }
         }
+        // A briefing whose lookups came out equal to last time's (a body edit) takes last
+        // time's object, so that unchanged references stay recognisably unchanged.
+        let last = &self.last;
+        let mut lookups = lookups;
+        if last.briefings.len() == lookups.len() && last.lookups.len() == lookups.len() {
+            for (l, old) in lookups.iter_mut().zip(&last.lookups) {
+                if !Arc::ptr_eq(l, old) && **l == **old {
+                    *l = old.clone();
+                }
+            }
+        }
+        let all_same = last.generation == generation
+            && last.lookups.len() == lookups.len()
+            && lookups.iter().zip(&last.lookups).all(|(a, b)| Arc::ptr_eq(a, b));
+        if all_same && let Some(registry) = &last.registry {
+            // Nothing any reference depends on changed: last time's entities, warnings included.
+            return Entities {
+                registry: registry.clone(),
+                resolved: last.resolved.clone(),
+                generation,
+                lookups,
+                diags: last.entity_diags.clone(),
+            };
+        }
         let previous_resolved = &self.resolved;
         let reuse = |i: usize| -> Option<Arc<Resolved>> {
             let (l, r) = previous_resolved.get(&gated.briefings[i].rel)?;
@@ -451,7 +530,7 @@ impl Workspace {
             &gated.briefings,
             &lookups,
             self.config.strict_entities,
-            diags,
+            &mut diags,
             previous,
         );
         self.resolution = Some(r.fingerprint);
@@ -461,7 +540,7 @@ impl Workspace {
                 self.resolved.insert(b.rel.clone(), (l.clone(), res.clone()));
             }
         }
-        (r.registry, r.resolved, generation, lookups)
+        Entities { registry: Arc::new(r.registry), resolved: r.resolved, generation, lookups, diags }
     }
 
     /// Markdown of every briefing: reused from the last run when the file is unchanged and

@@ -104,7 +104,7 @@ pub struct Actor {
 }
 
 /// A briefing's front-matter references, resolved.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Resolved {
     pub actors: Vec<Actor>,
     pub countries: Vec<EntityId>,
@@ -399,7 +399,7 @@ fn resolve_country(
 }
 
 /// A reference looked up against the registry built from files.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
     Known(EntityId),
     /// Matches no registered entity: names (or joins) the implicit entity of this kind and slug.
@@ -413,7 +413,7 @@ pub enum Lookup {
 
 /// One briefing's references looked up. Depends only on the briefing and the registry of
 /// files, so it is computed once per version of each and reused while both stay the same.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct BriefingLookups {
     actors: Vec<(Lookup, Option<String>)>,
     countries: Vec<EntityId>,
