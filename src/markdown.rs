@@ -88,6 +88,27 @@ impl LinkEnv<'_> {
         }
     }
 
+    /// Whether `t` has this URL and title (what `target_url_and_title` gives), without building
+    /// either: revalidating cached Markdown asks this for every link of every file.
+    fn target_is(&self, t: Target, url: &str, label: &str) -> bool {
+        let (section, id, title) = match t {
+            Target::Briefing(i) => {
+                let (slug, title) = &self.briefing_titles[i];
+                ("briefings", slug.as_str(), title.as_str())
+            }
+            Target::Entity(e) => {
+                let e = self.registry.get(e);
+                (e.kind.section(), e.id.as_str(), e.name.as_str())
+            }
+        };
+        label == title
+            && url
+                .strip_prefix(section)
+                .and_then(|u| u.strip_prefix('/'))
+                .and_then(|u| u.strip_prefix(id))
+                .is_some_and(|u| u == "/")
+    }
+
     /// Resolves a wikilink target (FORMAT.md section 4).
     pub fn resolve(&self, raw: &str) -> Result<Target, String> {
         let raw = raw.trim();
@@ -97,12 +118,14 @@ impl LinkEnv<'_> {
             }
             _ => (None, raw),
         };
+        // Most links are written as slugs already; slugify at most once.
+        let slug: std::borrow::Cow<str> =
+            if self.briefings.contains_key(rest) { rest.into() } else { slugify(rest, self.lang).into() };
         let briefing = || {
-            let slug =
-                if self.briefings.contains_key(rest) { rest.to_string() } else { slugify(rest, self.lang) };
-            if let Some(i) = self.briefings.get(&slug) {
+            let slug = slug.as_ref();
+            if let Some(i) = self.briefings.get(slug) {
                 Ok(Some(Target::Briefing(*i)))
-            } else if self.withheld.contains(&slug) {
+            } else if self.withheld.contains(slug) {
                 Err(format!(
                     "[[{raw}]] links to a briefing that this build withholds (draft or TLP above publish_tlp)"
                 ))
@@ -126,7 +149,7 @@ impl LinkEnv<'_> {
                 .map(Target::Entity)
                 .ok_or_else(|| format!("no {} \"{rest}\" for [[{raw}]]", kind.name()));
         }
-        let entity = self.registry.lookup(rest, self.lang);
+        let entity = self.registry.lookup_slugged(rest, &slug);
         match (briefing()?, entity) {
             (Some(b), None) => Ok(b),
             (None, Some(e)) => Ok(Target::Entity(e)),
@@ -193,8 +216,7 @@ pub fn revalidate(r: &Rendered, env: &LinkEnv) -> Option<Vec<Target>> {
     let mut targets = Vec::with_capacity(r.targets.len());
     for rec in &r.links {
         let t = env.resolve(&rec.raw).ok()?;
-        let (url, label) = env.target_url_and_title(t);
-        if url != rec.url || label != rec.label {
+        if !env.target_is(t, &rec.url, &rec.label) {
             return None;
         }
         if !targets.contains(&t) {

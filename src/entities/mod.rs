@@ -122,7 +122,8 @@ pub struct Registry {
     base_len: usize,
     entities: Vec<Entity>,
     by_key: HashMap<MatchKey, EntityId>,
-    by_slug: HashMap<(EntityKind, Slug), EntityId>,
+    /// Per kind (`EntityKind as usize`): entities by URL id.
+    by_slug: [HashMap<Slug, EntityId>; 3],
 }
 
 impl Registry {
@@ -159,10 +160,11 @@ impl Registry {
         self.by_key.get(key).copied().or_else(|| self.base.as_ref().and_then(|b| b.key(key)))
     }
 
-    fn slug(&self, kind: EntityKind, slug: &Slug) -> Option<EntityId> {
-        // Slugs are keyed by owned values; a clone is cheaper than a second map type.
-        let k = (kind, slug.clone());
-        self.by_slug.get(&k).copied().or_else(|| self.base.as_ref().and_then(|b| b.slug(kind, slug)))
+    fn slug(&self, kind: EntityKind, slug: &str) -> Option<EntityId> {
+        self.by_slug[kind as usize]
+            .get(slug)
+            .copied()
+            .or_else(|| self.base.as_ref().and_then(|b| b.slug(kind, slug)))
     }
 
     /// Looks a reference up by name, alias, id or code; then, for people and organisations, by
@@ -171,24 +173,38 @@ impl Registry {
         if let Some(id) = self.key(&MatchKey::new(reference)) {
             return Some(id);
         }
-        let slug = Slug::from_text(reference, lang)?;
+        let slug = crate::slug::slugify(reference, lang);
+        if slug.is_empty() {
+            return None;
+        }
         self.slug(EntityKind::Person, &slug).or_else(|| self.slug(EntityKind::Organisation, &slug))
+    }
+
+    /// `lookup` with the reference's slug already made.
+    pub fn lookup_slugged(&self, reference: &str, slug: &str) -> Option<EntityId> {
+        if let Some(id) = self.key(&MatchKey::new(reference)) {
+            return Some(id);
+        }
+        if slug.is_empty() {
+            return None;
+        }
+        self.slug(EntityKind::Person, slug).or_else(|| self.slug(EntityKind::Organisation, slug))
     }
 
     /// The entity whose URL id is exactly `id`.
     pub fn by_id(&self, kind: EntityKind, id: &str) -> Option<EntityId> {
-        self.slug(kind, &Slug::parse(id)?)
+        self.slug(kind, id)
     }
 
     /// Looks a reference up among one kind only (wikilinks with a `people/` prefix).
     pub fn lookup_kind(&self, kind: EntityKind, reference: &str, lang: &str) -> Option<EntityId> {
         let hit = self.key(&MatchKey::new(reference)).filter(|id| self.get(*id).kind == kind);
-        hit.or_else(|| self.slug(kind, &Slug::from_text(reference, lang)?))
+        hit.or_else(|| self.slug(kind, &crate::slug::slugify(reference, lang)))
     }
 
     fn push(&mut self, e: Entity) -> EntityId {
         let id = EntityId(self.len() as u32);
-        self.by_slug.insert((e.kind, e.id.clone()), id);
+        self.by_slug[e.kind as usize].insert(e.id.clone(), id);
         self.entities.push(e);
         id
     }
@@ -313,7 +329,7 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
             continue;
         }
         let Some(name) = &f.name else { continue };
-        if let Some(other) = reg.by_slug.get(&(f.kind, slug.clone())) {
+        if let Some(other) = reg.by_slug[f.kind as usize].get(slug.as_str()) {
             diags.error(
                 &f.rel,
                 Pos::START,
