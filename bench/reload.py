@@ -46,6 +46,18 @@ def ws_read(s):
     return exact(n).decode()
 
 
+def drain(s):
+    """Discards messages still queued from earlier edits, so each edit waits for its own."""
+    s.settimeout(0.05)
+    try:
+        while True:
+            ws_read(s)
+    except (socket.timeout, TimeoutError):
+        pass
+    finally:
+        s.settimeout(30)
+
+
 def gen(flavor, n, out):
     if not os.path.exists(out):
         subprocess.run([sys.executable, GEN, "--flavor", flavor, "--briefings", str(n), out], check=True,
@@ -65,8 +77,9 @@ def edit(path, kind, i):
 
 def bench_dossier(site, edits, kind):
     exe = os.path.join(ROOT, "target", "release", "dossier")
+    log = open(os.path.join(os.path.dirname(site), "serve.log"), "w")
     proc = subprocess.Popen([exe, "serve", "--port", "0", "--root", site], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=log, text=True)
     try:
         line = proc.stdout.readline()
         addr = line.split("http://")[1].split("/")[0]
@@ -78,6 +91,7 @@ def bench_dossier(site, edits, kind):
         times = []
         for i in range(edits):
             path = os.path.join(site, "content", "briefings", rnd.choice(files))
+            drain(s)
             t0 = time.perf_counter()
             edit(path, kind, i)
             while True:

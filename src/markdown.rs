@@ -198,8 +198,8 @@ pub struct Rendered {
     /// Indices of the sources cited.
     pub cited: Vec<usize>,
     /// Each wikilink as written and what it became, to tell whether the HTML is still right
-    /// after other files changed.
-    links: Vec<LinkRecord>,
+    /// after other files changed. Shared: a revalidated copy only renumbers `targets`.
+    links: Arc<[LinkRecord]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,7 +214,7 @@ struct LinkRecord {
 /// must be rendered again.
 pub fn revalidate(r: &Rendered, env: &LinkEnv) -> Option<Vec<Target>> {
     let mut targets = Vec::with_capacity(r.targets.len());
-    for rec in &r.links {
+    for rec in r.links.iter() {
         let t = env.resolve(&rec.raw).ok()?;
         if !env.target_is(t, &rec.url, &rec.label) {
             return None;
@@ -290,7 +290,7 @@ pub fn render(
             html = inner.to_string();
         }
     }
-    Rendered { html: RootRelative(html.into()), targets: r.targets, cited: r.cited, links: r.links }
+    Rendered { html: RootRelative(html.into()), targets: r.targets, cited: r.cited, links: r.links.into() }
 }
 
 #[derive(Default)]

@@ -190,8 +190,25 @@ impl Workspace {
         self.read(found);
     }
 
-    /// Re-reads the given paths (files or folders, created, changed or removed).
-    pub fn update(&mut self, changed: &[PathBuf]) {
+    /// Re-reads the given paths (files or folders, created, changed or removed). Returns
+    /// whether any content file actually changed (an editor may write the same bytes again).
+    pub fn update(&mut self, changed: &[PathBuf]) -> bool {
+        let before: Vec<(String, Option<u64>)> = changed
+            .iter()
+            .map(|p| {
+                let rel = load::rel_path(&self.config.root, p);
+                let hash = self.files.get(&rel).map(|f| f.hash);
+                (rel, hash)
+            })
+            .collect();
+        let count = self.files.len();
+        self.update_paths(changed);
+        count != self.files.len()
+            || changed.iter().any(|p| p.is_dir())
+            || before.iter().any(|(rel, hash)| self.files.get(rel).map(|f| f.hash) != *hash)
+    }
+
+    fn update_paths(&mut self, changed: &[PathBuf]) {
         let content = self.config.root.join(load::CONTENT_DIR);
         let mut found = Vec::new();
         for path in changed {

@@ -132,8 +132,13 @@ impl Builder {
                 .filter(|(_, k)| **k == "content")
                 .map(|(p, _)| p.clone())
                 .collect();
-            if !content.is_empty() {
-                self.ws.update(&content);
+            let content_changed = !content.is_empty() && self.ws.update(&content);
+            // Saved without a change (or a second event of one save): nothing to rebuild.
+            if !changed.is_empty()
+                && !content_changed
+                && kinds.iter().all(|k| *k == "content" || *k == "other")
+            {
+                return Ok(None);
             }
         }
         let (site, diags) = self.ws.site();
