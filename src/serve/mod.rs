@@ -189,7 +189,7 @@ pub fn serve(opts: Options) -> i32 {
             return EXIT_USAGE;
         }
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let addr: SocketAddr = match format!("{}:{}", opts.bind, opts.port).parse() {
             Ok(a) => a,
             Err(_) => match tokio::net::lookup_host((opts.bind.as_str(), opts.port))
@@ -237,7 +237,10 @@ pub fn serve(opts: Options) -> i32 {
         }
         eprintln!("stopped");
         EXIT_OK
-    })
+    });
+    // Open reload sockets and idle keep-alive connections must not hold the exit back.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
 }
 
 /// Called by the watcher after each burst of changes.
