@@ -143,6 +143,15 @@ impl Config {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{}", self.base_url.as_deref().unwrap_or("/"), path)
     }
+
+    /// The path of `base_url` (`/dossier/` for `https://example.org/dossier/`); `None` without
+    /// a base URL or when the path holds characters that would need escaping.
+    pub fn base_path(&self) -> Option<&str> {
+        let url = self.base_url.as_deref()?;
+        let after_scheme = &url[url.find("://")? + 3..];
+        let path = &after_scheme[after_scheme.find('/')?..];
+        path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)).then_some(path)
+    }
 }
 
 fn find_key(text: &str, key: &str) -> Pos {
@@ -183,6 +192,16 @@ mod tests {
         };
         let d = d.sorted();
         assert_eq!((d[0].line, d[0].col), (2, 15));
+    }
+
+    #[test]
+    fn base_path_is_the_url_path() {
+        let c = parse("title = \"T\"\nbase_url = \"https://e.org/d\"\n").unwrap();
+        assert_eq!(c.base_path(), Some("/d/"));
+        let c = parse("title = \"T\"\nbase_url = \"https://e.org\"\n").unwrap();
+        assert_eq!(c.base_path(), Some("/"));
+        let c = parse("title = \"T\"\nbase_url = \"https://e.org/a'b/\"\n").unwrap();
+        assert_eq!(c.base_path(), None);
     }
 
     #[test]

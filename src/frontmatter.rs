@@ -476,14 +476,31 @@ impl Cx<'_> {
         // No error snippets (we print our own lines); front matter is small, so the parser's
         // resource budget stays on as a guard against alias bombs.
         let options = serde_saphyr::options! { with_snippet: false };
-        match serde_saphyr::from_str_with_options::<T>(yaml, options) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let pos = e.location().map_or(Pos::START, |l| self.pos(&l));
-                self.error(pos, yaml_message(&e.to_string()));
-                None
+        let e = match serde_saphyr::from_str_with_options::<T>(yaml, options) {
+            Ok(v) => return Some(v),
+            Err(e) => e,
+        };
+        // An unknown key must not hide the file's other errors: report it, blank it out (line
+        // numbers stay) and parse again, as long as the key is one we can cut cleanly.
+        let mut text = yaml.to_string();
+        let mut e = e;
+        for _ in 0..64 {
+            let loc = e.location();
+            let message = yaml_message(&e.to_string());
+            let pos = loc.map_or(Pos::START, |l| self.pos(&l));
+            self.error(pos, message.clone());
+            let Some(loc) = loc.filter(|_| message.starts_with("unknown key")) else { return None };
+            if !blank_block_key(&mut text, loc.line() as usize, loc.column() as usize) {
+                return None;
+            }
+            let options = serde_saphyr::options! { with_snippet: false };
+            match serde_saphyr::from_str_with_options::<T>(&text, options) {
+                // The file has errors already; the value is still checked for the rest.
+                Ok(v) => return Some(v),
+                Err(next) => e = next,
             }
         }
+        None
     }
 
     fn required(&mut self, v: Option<S>, key: &str) -> Option<At<String>> {
@@ -878,6 +895,32 @@ impl Cx<'_> {
     }
 }
 
+/// Replaces the block-mapping key starting at 1-based `line`:`col` and its more indented
+/// continuation lines with spaces; false when the key does not start its line (flow maps, the
+/// first key of a `- ` list item), where cutting would change the structure.
+fn blank_block_key(text: &mut String, line: usize, col: usize) -> bool {
+    let mut starts: Vec<usize> = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let Some(&start) = starts.get(line.wrapping_sub(1)) else { return false };
+    let line_end = |i: usize| text[i..].find('\n').map_or(text.len(), |n| i + n);
+    let first = &text[start..line_end(start)];
+    let indent = first.len() - first.trim_start_matches(' ').len();
+    if indent + 1 != col {
+        return false;
+    }
+    let mut end = line_end(start);
+    for &s in &starts[line..] {
+        let l = &text[s..line_end(s)];
+        if !l.trim().is_empty() && l.len() - l.trim_start_matches(' ').len() <= indent {
+            break;
+        }
+        end = line_end(s);
+    }
+    let blanked: String = text[start..end].chars().map(|c| if c == '\n' { c } else { ' ' }).collect();
+    text.replace_range(start..end, &blanked);
+    true
+}
+
 /// serde-saphyr's message without its own `error: line N column M:` prefix and snippet.
 fn yaml_message(full: &str) -> String {
     let first = full.lines().next().unwrap_or(full);
@@ -961,6 +1004,16 @@ mod tests {
         let (_, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors: [a, b\n---\n");
         assert_eq!(d.len(), 1);
         assert!(d[0].line >= 4, "{d:?}");
+    }
+
+    #[test]
+    fn unknown_keys_do_not_hide_other_errors() {
+        let (_, d) = parse_briefing(
+            "---\ntitle: T\nauthor:\n  - A\n  - B\ndate: 2025-09-04\nsources:\n  - id: a\n    pubisher: X\n    url: ftp://x\ntlp: orange\n---\n",
+        );
+        let at: Vec<(u32, u32, &str)> =
+            d.iter().map(|d| (d.line, d.col, d.message.split(' ').nth(1).unwrap_or(""))).collect();
+        assert_eq!(at, [(3, 1, "key"), (9, 5, "key"), (10, 10, "must"), (11, 6, "TLP")], "{d:#?}");
     }
 
     #[test]

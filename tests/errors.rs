@@ -23,6 +23,8 @@ const EXPECTED: &[&str] = &[
     "content/briefings/nofm.md:1:1: error: missing front matter",
     "content/briefings/syntax.md:4:9: error: invalid YAML",
     "content/briefings/unknown-key.md:4:1: error: unknown key `countires`",
+    "content/briefings/unknown-key.md:5:1: error: unknown key `autor`",
+    "content/briefings/unknown-key.md:7:13: error: unknown country \"Atlantis\"",
     "content/people/a.md:3:11: error: \"Shared Alias\" is claimed by two entities: content/organisations/b.md",
 ];
 

@@ -132,6 +132,8 @@ fn serves_the_same_pages_as_build_plus_a_reload_script() {
     let missing = get(&srv.addr, "/no/such/page/");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("404") || missing.body.contains("not found"), "theme 404 page");
+    // Served three folders deep, its root-relative links need the server's root as base.
+    assert!(missing.body.contains("<base href=\"/\">"), "{}", missing.body);
 }
 
 #[test]

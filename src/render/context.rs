@@ -22,6 +22,8 @@ pub struct SiteInfo<'a> {
     pub title: &'a str,
     pub lang: &'a str,
     pub base_url: Option<&'a str>,
+    /// The path part of `base_url` (`/dossier/`), when it is plain enough to put in a script.
+    pub base_path: Option<&'a str>,
     pub extra: &'a serde_json::Value,
     /// Relative link to the site feed.
     pub feed: String,

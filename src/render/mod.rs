@@ -181,6 +181,7 @@ impl<'a> Renderer<'a> {
                 title: &c.title,
                 lang: &c.language,
                 base_url: c.base_url.as_deref(),
+                base_path: c.base_path(),
                 extra: &c.extra,
                 feed: self.href(&UrlPath::file("atom.xml")),
             },

@@ -172,12 +172,25 @@ async fn not_found(state: &Arc<State>) -> Response {
     let snapshot = state.current();
     let got = tokio::task::spawn_blocking(move || snapshot.get("404.html")).await.ok().flatten();
     match got {
-        Some(Ok(bytes)) => respond(StatusCode::NOT_FOUND, "404.html", &bytes),
+        Some(Ok(bytes)) => respond(StatusCode::NOT_FOUND, "404.html", &with_root_base(&bytes)),
         _ => respond(
             StatusCode::NOT_FOUND,
             "404.html",
             b"<!doctype html><title>404</title><h1>404</h1></body>",
         ),
+    }
+}
+
+/// The 404 page is served at any depth, but its links are relative to the site root, where
+/// the server always is: a `<base href="/">` keeps its stylesheet and links working.
+fn with_root_base(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.find("<head>") {
+        Some(i) => {
+            let at = i + "<head>".len();
+            [&html[..at], b"\n<base href=\"/\">", &html[at..]].concat()
+        }
+        None => html.to_vec(),
     }
 }
 
@@ -215,5 +228,8 @@ mod tests {
         let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
         assert!(out.contains("<p>x</p><script>"));
         assert!(out.ends_with("</script></body></html>"));
+        let page =
+            String::from_utf8(with_root_base(b"<html><head><title>404</title></head></html>")).unwrap();
+        assert_eq!(page, "<html><head>\n<base href=\"/\"><title>404</title></head></html>");
     }
 }
