@@ -489,7 +489,7 @@ impl Cx<'_> {
             let message = yaml_message(&e.to_string());
             let pos = loc.map_or(Pos::START, |l| self.pos(&l));
             self.error(pos, message.clone());
-            let Some(loc) = loc.filter(|_| message.starts_with("unknown key")) else { return None };
+            let loc = loc.filter(|_| message.starts_with("unknown key"))?;
             if !blank_block_key(&mut text, loc.line() as usize, loc.column() as usize) {
                 return None;
             }
