@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::render::templates::DEFAULT_THEME;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -66,43 +67,46 @@ impl Staging {
     /// (hidden files such as `.git` are kept).
     pub fn commit(self) -> io::Result<Committed> {
         let generated = self.generated.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut changed: Vec<String> =
-            self.changed.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().collect();
-        changed.sort();
+        let changed = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut stats =
             Committed { written: changed.len(), unchanged: generated.len() - changed.len(), removed: 0 };
-        std::fs::create_dir_all(&self.output)?;
-        for rel in &changed {
-            let to = self.output.join(rel);
-            if let Some(parent) = to.parent() {
-                make_dir(parent)?;
-            }
-            if to.is_dir() {
-                std::fs::remove_dir_all(&to)?;
-            }
-            std::fs::rename(self.staging.join(rel), &to)?;
+        let fresh = !self.output.exists();
+        if fresh {
+            // Nothing to merge with or to clean up: the staging folder becomes the output.
+            std::fs::rename(&self.staging, &self.output)?;
+            return Ok(stats);
         }
+        merge(&self.staging, &self.output)?;
         let _ = std::fs::remove_dir_all(&self.staging);
         stats.removed = remove_stale(&self.output, &generated)?;
         Ok(stats)
     }
 }
 
-/// Creates a folder, replacing a file that stands in its way.
-fn make_dir(dir: &Path) -> io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent() {
-        make_dir(parent)?;
-    }
-    if dir.is_file() {
-        std::fs::remove_file(dir)?;
-    }
-    match std::fs::create_dir(dir) {
-        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
-        _ => Ok(()),
-    }
+/// Moves everything under `from` into `to`. A folder missing from `to` moves in one rename
+/// (a first build, a new person: thousands of pages in one step); folders on both sides merge.
+/// Anything in `to` that `from` does not name stays.
+fn merge(from: &Path, to: &Path) -> io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(from)?.collect::<io::Result<_>>()?;
+    entries.into_par_iter().try_for_each(|e| {
+        let src = e.path();
+        let dst = to.join(e.file_name());
+        let src_is_dir = e.file_type()?.is_dir();
+        match std::fs::symlink_metadata(&dst) {
+            Ok(m) if m.is_dir() && src_is_dir => merge(&src, &dst),
+            Ok(m) if m.is_dir() => {
+                std::fs::remove_dir_all(&dst)?;
+                std::fs::rename(&src, &dst)
+            }
+            Ok(_) => {
+                if src_is_dir {
+                    std::fs::remove_file(&dst)?;
+                }
+                std::fs::rename(&src, &dst)
+            }
+            Err(_) => std::fs::rename(&src, &dst),
+        }
+    })
 }
 
 fn remove_stale(output: &Path, generated: &HashSet<String>) -> io::Result<usize> {
@@ -203,6 +207,29 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("c.txt")).unwrap(), "three");
         assert!(out.join(".git/HEAD").exists(), "hidden files are kept");
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "no staging folder left");
+    }
+
+    #[test]
+    fn folders_and_files_replace_each_other() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out).unwrap();
+        s.put("x", b"file".to_vec()).unwrap();
+        s.put("y/index.html", b"dir".to_vec()).unwrap();
+        s.put("z/a/index.html", b"a".to_vec()).unwrap();
+        s.commit().unwrap();
+
+        let s = Staging::new(&out).unwrap();
+        s.put("x/index.html", b"now a folder".to_vec()).unwrap();
+        s.put("y", b"now a file".to_vec()).unwrap();
+        s.put("z/a/index.html", b"a".to_vec()).unwrap();
+        s.put("z/b/index.html", b"b".to_vec()).unwrap();
+        let c = s.commit().unwrap();
+        assert_eq!((c.written, c.unchanged), (3, 1));
+        assert_eq!(std::fs::read_to_string(out.join("x/index.html")).unwrap(), "now a folder");
+        assert_eq!(std::fs::read_to_string(out.join("y")).unwrap(), "now a file");
+        assert_eq!(std::fs::read_to_string(out.join("z/a/index.html")).unwrap(), "a");
+        assert_eq!(std::fs::read_to_string(out.join("z/b/index.html")).unwrap(), "b");
     }
 
     #[test]
