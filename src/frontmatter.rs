@@ -838,7 +838,11 @@ impl Cx<'_> {
 
         // A briefing with a broken required value is kept, with stand-ins, so that the later
         // stages still check its references: every error in one run. Errors stop the build.
-        let fallback_slug = || At::new(Slug::parse("invalid").expect("valid slug"), Pos::START);
+        // The stand-in slug is unique per file, so it never causes a second, false clash.
+        let fallback_slug = || {
+            let unique = Slug::from_text(&format!("invalid slug {}", file.rel), "en");
+            At::new(unique.unwrap_or_else(|| Slug::parse("invalid").expect("valid slug")), Pos::START)
+        };
         Some(Briefing {
             rel: file.rel.clone(),
             title: title.map(|t| t.value.trim().to_string()).unwrap_or_default(),

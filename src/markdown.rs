@@ -111,7 +111,8 @@ impl LinkEnv<'_> {
 
     /// Resolves a wikilink target (FORMAT.md section 4).
     pub fn resolve(&self, raw: &str) -> Result<Target, String> {
-        let raw = raw.trim();
+        // In a table, `[[China\|PRC]]` escapes the pipe from the table; the `\` is not the name.
+        let raw = raw.trim().trim_end_matches('\\').trim_end();
         let (prefix, rest) = match raw.split_once('/') {
             Some((p @ ("briefings" | "people" | "organisations" | "organizations" | "countries"), r)) => {
                 (Some(p), r.trim())
@@ -149,7 +150,18 @@ impl LinkEnv<'_> {
                 .map(Target::Entity)
                 .ok_or_else(|| format!("no {} \"{rest}\" for [[{raw}]]", kind.name()));
         }
-        let entity = self.registry.lookup_slugged(rest, &slug);
+        let entity = self.registry.lookup_slugged(rest, &slug).map_err(|(a, c)| {
+            let (a, c) = (self.registry.get(a), self.registry.get(c));
+            format!(
+                "[[{raw}]] is ambiguous: the {} \"{}\" and the country \"{}\"; write [[{}/{}]] or [[countries/{}]]",
+                a.kind.name(),
+                a.name,
+                c.name,
+                a.kind.section(),
+                a.id,
+                c.id
+            )
+        })?;
         match (briefing()?, entity) {
             (Some(b), None) => Ok(b),
             (None, Some(e)) => Ok(Target::Entity(e)),
@@ -234,6 +246,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// What `[@id]` citations refer to: a briefing's sources, and the page holding their list.
@@ -346,6 +359,11 @@ impl<'a> Renderer<'a, '_> {
         self.diags.error(self.rel, pos, msg);
     }
 
+    fn warning(&mut self, offset: usize, msg: String) {
+        let pos = self.place.pos(self.text, offset);
+        self.diags.warning(self.rel, pos, msg);
+    }
+
     fn run(&mut self, iter: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) {
         // Inner events of a link whose text we replace are skipped; `Some(close)` until its end.
         let mut skipping: Option<&'static str> = None;
@@ -410,10 +428,9 @@ impl<'a> Renderer<'a, '_> {
                                     self.emit(Event::InlineHtml(open.into()), &mut in_footnote);
                                     self.out_mark_link(LinkClose::Html);
                                 } else {
-                                    self.emit(
-                                        Event::InlineHtml(format!("{open}{}", esc(&label)).into()),
-                                        &mut in_footnote,
-                                    );
+                                    // The label as text, so a heading's id includes it.
+                                    self.emit(Event::InlineHtml(open.into()), &mut in_footnote);
+                                    self.emit(Event::Text(label.into()), &mut in_footnote);
                                     skipping = Some("</a>");
                                 }
                             }
@@ -438,6 +455,12 @@ impl<'a> Renderer<'a, '_> {
                         self.out_mark_link(LinkClose::Html);
                         continue;
                     }
+                    let dest_url = if !self.env.allow_html && is_script_url(&dest_url) {
+                        self.warning(range.start, format!("link to \"{dest_url}\" removed: scripts in links need allow_html = true"));
+                        CowStr::from("#")
+                    } else {
+                        dest_url
+                    };
                     self.emit(
                         Event::Start(Tag::Link { link_type, dest_url, title, id: CowStr::from("") }),
                         &mut in_footnote,
@@ -456,6 +479,10 @@ impl<'a> Renderer<'a, '_> {
                 Event::Start(Tag::Image { dest_url, title, .. }) => {
                     let src = match root_absolute(&dest_url) {
                         Some(path) => format!("{ROOT}{}", href(path)),
+                        None if !self.env.allow_html && is_script_url(&dest_url) => {
+                            self.warning(range.start, format!("image \"{dest_url}\" removed: scripts need allow_html = true"));
+                            String::new()
+                        }
                         None => href(&dest_url),
                     };
                     image = Some((src, String::new(), title.to_string()));
@@ -572,6 +599,19 @@ fn href(s: &str) -> String {
     out
 }
 
+/// URLs that run code when followed (`javascript:`, `vbscript:`, `data:`), however written:
+/// browsers ignore case, leading spaces and control characters, and tabs or newlines inside.
+fn is_script_url(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take_while(|c| *c != ':')
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    url.contains(':') && matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
+}
+
 /// Ids the renderer and the theme number themselves: `source-2`, `fn-1`, `fnref-1`.
 fn is_generated_id(id: &str) -> bool {
     let numbered = |p: &str| {
@@ -580,12 +620,14 @@ fn is_generated_id(id: &str) -> bool {
     numbered("source-") || numbered("fn-") || numbered("fnref-") || id.starts_with("publisher-")
 }
 
-/// Gives every heading a unique id from its text, avoiding the template's own ids.
+/// Gives every heading a unique id from its text (or its `{#id}`), avoiding the template's
+/// own ids.
 fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut i = 0;
     while i < events.len() {
-        if let Event::Start(Tag::Heading { .. }) = &events[i] {
+        if let Event::Start(Tag::Heading { id: written, .. }) = &events[i] {
+            let written = written.as_ref().map(|w| slugify(w, lang)).filter(|w| !w.is_empty());
             let mut text = String::new();
             let mut j = i + 1;
             while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
@@ -594,7 +636,7 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
                 }
                 j += 1;
             }
-            let base = match slugify(&text, lang) {
+            let base = match written.unwrap_or_else(|| slugify(&text, lang)) {
                 s if s.is_empty() => "section".to_string(),
                 s => s,
             };
@@ -730,6 +772,10 @@ mod tests {
         assert!(html.contains("<h2 id=\"sources-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"source-1-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"uber-uns\">") && html.contains("<h2 id=\"uber-uns-1\">"), "{html}");
+        let (r, _) = run("## [[kim jong-un]] in Peking\n\n## Lage {#lage-2025}\n", false);
+        let html = r.html.at("");
+        assert!(html.contains("<h2 id=\"kim-jong-un-in-peking\">"), "{html}");
+        assert!(html.contains("<h2 id=\"lage-2025\">Lage</h2>"), "{html}");
     }
 
     #[test]
@@ -740,6 +786,17 @@ mod tests {
         let notes = &html[html.find("<section class=\"footnotes\"").unwrap()..];
         assert!(notes.find("First.").unwrap() < notes.find("Second.").unwrap(), "{notes}");
         assert!(html.find("After.").unwrap() < html.find("<section").unwrap());
+    }
+
+    #[test]
+    fn script_links_are_removed_without_allow_html() {
+        let (r, d) = run("[x](javascript:alert(1)) [y]( JavaScript:x) [z](https://e.org/a:b)", false);
+        let html = r.html.at("");
+        assert!(!html.to_lowercase().contains("javascript"), "{html}");
+        assert!(html.contains("href=\"https://e.org/a:b\""), "{html}");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(is_script_url("java\tscript:x") && is_script_url("DATA:text/html,x"));
+        assert!(!is_script_url("data-sheet.pdf") && !is_script_url("#javascript"));
     }
 
     #[test]

@@ -172,8 +172,13 @@ fn copy_dir(dir: &Path, sink: &dyn Sink) -> io::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        if !e.file_type().is_file() || crate::load::is_ignored_name(&e.file_name().to_string_lossy()) {
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        // Hidden and `_` folders are skipped with everything in them, like files (FORMAT.md 1).
+        .filter_entry(|e| e.depth() == 0 || !crate::load::is_ignored_name(&e.file_name().to_string_lossy()));
+    for e in walker.filter_map(Result::ok) {
+        if !e.file_type().is_file() {
             continue;
         }
         let rel = crate::load::rel_path(dir, e.path());

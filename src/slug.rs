@@ -2,9 +2,11 @@
 //! section 6), and the `Slug` newtype that carries one.
 
 use serde::Serialize;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use std::fmt;
 
-/// A URL segment made of `a-z`, `0-9` and single hyphens, never empty.
+/// A URL segment made of `a-z`, `0-9` and hyphens, never empty (generated ones use single
+/// hyphens, user-written ones may not).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct Slug(String);
@@ -38,18 +40,21 @@ impl fmt::Display for Slug {
     }
 }
 
-/// True for `a-z`, `0-9` and hyphens, not starting or ending with one.
+/// True for `a-z`, `0-9` and hyphens only (FORMAT.md section 2), with at least one letter or
+/// digit.
 pub fn is_valid(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
+    s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().any(|b| b != b'-')
 }
 
 /// Language-aware transliteration: German spells umlauts out (`ö` → `oe`, `ß` → `ss`); other
 /// languages drop accents (`ö` → `o`). Scripts without Latin letters go through `deunicode`
 /// (`김정은` → `gim-jeong-eun`).
 pub fn slugify(text: &str, lang: &str) -> String {
+    if !text.is_ascii() && !unicode_normalization::is_nfc_quick(text.chars()).eq(&IsNormalized::Yes) {
+        // Decomposed input (macOS file names) would lose its umlauts: `o` + U+0308 is `ö`.
+        return slugify(&text.nfc().collect::<String>(), lang);
+    }
     let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
     let mut ascii = String::with_capacity(text.len());
     for c in text.chars() {
@@ -107,6 +112,7 @@ mod tests {
         assert_eq!(slugify("Südkorea", "de"), "suedkorea");
         assert_eq!(slugify("Großmacht", "de-AT"), "grossmacht");
         assert_eq!(slugify("Äußeres", "de"), "aeusseres");
+        assert_eq!(slugify("Pjo\u{308}ngjang", "de"), "pjoengjang", "decomposed input");
     }
 
     #[test]
@@ -137,7 +143,9 @@ mod tests {
     fn validity() {
         assert!(is_valid("xi-kim-2025"));
         assert!(!is_valid("Xi"));
-        assert!(!is_valid("-x"));
+        assert!(is_valid("-x"), "the contract allows any hyphens");
+        assert!(!is_valid("---"));
+        assert!(!is_valid(""));
         assert!(!is_valid("a b"));
         assert!(Slug::from_text("!!!", "de").is_none());
     }

@@ -11,7 +11,7 @@ use crate::frontmatter::{At, Briefing, EntityFile, EntityKind};
 use crate::slug::Slug;
 use key::MatchKey;
 use nearmiss::NearMiss;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -121,7 +121,14 @@ pub struct Registry {
     base: Option<Arc<Registry>>,
     base_len: usize,
     entities: Vec<Entity>,
+    /// Names, aliases and ids of people and organisations.
     by_key: HashMap<MatchKey, EntityId>,
+    /// Names, aliases and codes of countries: a namespace of their own, since context tells
+    /// them apart (`countries:` lists take countries, `actors:` prefer people and
+    /// organisations), and the organisation "AU" must not clash with Australia's code.
+    country_keys: HashMap<MatchKey, EntityId>,
+    /// Clashes reported so far, by pair, so a clash is one error and not one per spelling.
+    clashes: HashSet<(EntityId, EntityId)>,
     /// Per kind (`EntityKind as usize`): entities by URL id.
     by_slug: [HashMap<Slug, EntityId>; 3],
 }
@@ -156,8 +163,22 @@ impl Registry {
         }
     }
 
+    fn actor_key(&self, key: &MatchKey) -> Option<EntityId> {
+        self.by_key.get(key).copied().or_else(|| self.base.as_ref().and_then(|b| b.actor_key(key)))
+    }
+
+    fn country_key(&self, key: &MatchKey) -> Option<EntityId> {
+        self.country_keys.get(key).copied().or_else(|| self.base.as_ref().and_then(|b| b.country_key(key)))
+    }
+
+    /// A person or organisation first, then a country (the rule for `actors`).
     fn key(&self, key: &MatchKey) -> Option<EntityId> {
-        self.by_key.get(key).copied().or_else(|| self.base.as_ref().and_then(|b| b.key(key)))
+        self.actor_key(key).or_else(|| self.country_key(key))
+    }
+
+    /// A country first, then anything else (for `countries` lists, which report the latter).
+    pub fn lookup_country(&self, reference: &str, lang: &str) -> Option<EntityId> {
+        self.country_key(&MatchKey::new(reference)).or_else(|| self.lookup(reference, lang))
     }
 
     fn slug(&self, kind: EntityKind, slug: &str) -> Option<EntityId> {
@@ -180,15 +201,20 @@ impl Registry {
         self.slug(EntityKind::Person, &slug).or_else(|| self.slug(EntityKind::Organisation, &slug))
     }
 
-    /// `lookup` with the reference's slug already made.
-    pub fn lookup_slugged(&self, reference: &str, slug: &str) -> Option<EntityId> {
-        if let Some(id) = self.key(&MatchKey::new(reference)) {
-            return Some(id);
+    /// `lookup` for wikilinks, with the reference's slug already made: `Err` with both
+    /// entities when the reference names a person or organisation and a different country.
+    pub fn lookup_slugged(&self, reference: &str, slug: &str) -> Result<Option<EntityId>, (EntityId, EntityId)> {
+        let key = MatchKey::new(reference);
+        match (self.actor_key(&key), self.country_key(&key)) {
+            (Some(a), Some(c)) if a != c => return Err((a, c)),
+            (Some(a), _) => return Ok(Some(a)),
+            (None, Some(c)) => return Ok(Some(c)),
+            (None, None) => {}
         }
         if slug.is_empty() {
-            return None;
+            return Ok(None);
         }
-        self.slug(EntityKind::Person, slug).or_else(|| self.slug(EntityKind::Organisation, slug))
+        Ok(self.slug(EntityKind::Person, slug).or_else(|| self.slug(EntityKind::Organisation, slug)))
     }
 
     /// The entity whose URL id is exactly `id`.
@@ -198,7 +224,12 @@ impl Registry {
 
     /// Looks a reference up among one kind only (wikilinks with a `people/` prefix).
     pub fn lookup_kind(&self, kind: EntityKind, reference: &str, lang: &str) -> Option<EntityId> {
-        let hit = self.key(&MatchKey::new(reference)).filter(|id| self.get(*id).kind == kind);
+        let key = MatchKey::new(reference);
+        let hit = match kind {
+            EntityKind::Country => self.country_key(&key),
+            _ => self.actor_key(&key),
+        }
+        .filter(|id| self.get(*id).kind == kind);
         hit.or_else(|| self.slug(kind, &crate::slug::slugify(reference, lang)))
     }
 
@@ -215,14 +246,17 @@ impl Registry {
         if key.is_empty() {
             return;
         }
-        match self.by_key.get(&key) {
+        let keys =
+            if self.get(id).kind == EntityKind::Country { &mut self.country_keys } else { &mut self.by_key };
+        match keys.get(&key).copied() {
             None => {
-                self.by_key.insert(key, id);
+                keys.insert(key, id);
             }
-            Some(other) if *other == id => {}
+            Some(other) if other == id => {}
+            Some(other) if !self.clashes.insert((other, id)) => {}
             Some(other) => {
                 let (path, pos) = at.unwrap_or(("site.toml", Pos::START));
-                let o = self.get(*other);
+                let o = self.get(other);
                 diags.error(
                     path,
                     pos,
@@ -243,7 +277,7 @@ impl Registry {
     /// The near-miss index over every registered name and alias.
     pub fn near_miss_index(&self) -> NearMiss {
         let mut nm = NearMiss::default();
-        for (key, id) in &self.by_key {
+        for (key, id) in self.by_key.iter().chain(&self.country_keys) {
             nm.insert(key, *id);
         }
         nm
@@ -315,6 +349,7 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
     }
 
     // People and organisations with files.
+    let mut with_aliases = Vec::new();
     for (i, f) in files.iter().enumerate().filter(|(_, f)| f.kind != EntityKind::Country) {
         let Some(slug) = Slug::from_text(&f.stem, lang) else {
             diags.error(&f.rel, Pos::START, format!("cannot make an id from the file name \"{}\"", f.stem));
@@ -351,6 +386,10 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
         });
         reg.claim(slug.as_str(), id, Some((&f.rel, Pos::START)), diags);
         reg.claim(&name.value, id, Some((&f.rel, name.pos)), diags);
+        with_aliases.push((id, f));
+    }
+    // Aliases after every id and name: a clash then points at the alias, the usual culprit.
+    for (id, f) in with_aliases {
         for a in &f.aliases {
             reg.claim(&a.value, id, Some((&f.rel, a.pos)), diags);
         }
@@ -382,7 +421,7 @@ fn resolve_country(
     lang: &str,
     diags: &mut Diagnostics,
 ) -> Option<EntityId> {
-    match reg.lookup(&r.value, lang) {
+    match reg.lookup_country(&r.value, lang) {
         Some(id) if reg.get(id).kind == EntityKind::Country => Some(id),
         Some(id) => {
             let e = reg.get(id);
@@ -414,13 +453,21 @@ fn resolve_country(
     }
 }
 
+fn with_article(kind: EntityKind) -> String {
+    match kind {
+        EntityKind::Organisation => "an organisation".into(),
+        k => format!("a {}", k.name()),
+    }
+}
+
 /// A reference looked up against the registry built from files.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
     Known(EntityId),
-    /// Matches no registered entity: names (or joins) the implicit entity of this kind and slug.
+    /// Matches no registered entity: names (or joins) the implicit entity of this slug; `kind`
+    /// is what the reference declared (`kind: organisation`), if anything.
     Implicit {
-        kind: EntityKind,
+        kind: Option<EntityKind>,
         slug: Slug,
         spelling: String,
         pos: Pos,
@@ -437,7 +484,7 @@ pub struct BriefingLookups {
     pub diags: Diagnostics,
 }
 
-fn lookup_actor(reg: &Registry, text: &str, kind: EntityKind, pos: Pos, lang: &str) -> Option<Lookup> {
+fn lookup_actor(reg: &Registry, text: &str, kind: Option<EntityKind>, pos: Pos, lang: &str) -> Option<Lookup> {
     if let Some(id) = reg.lookup(text, lang) {
         return Some(Lookup::Known(id));
     }
@@ -449,8 +496,7 @@ fn lookup_actor(reg: &Registry, text: &str, kind: EntityKind, pos: Pos, lang: &s
 pub fn lookup_briefing(reg: &Registry, near: &NearMiss, b: &Briefing, lang: &str) -> BriefingLookups {
     let mut out = BriefingLookups::default();
     for a in &b.actors {
-        let kind = a.kind.unwrap_or(EntityKind::Person);
-        match lookup_actor(reg, &a.reference.value, kind, a.reference.pos, lang) {
+        match lookup_actor(reg, &a.reference.value, a.kind, a.reference.pos, lang) {
             Some(l) => out.actors.push((l, a.role.clone())),
             None => out.diags.error(
                 &b.rel,
@@ -468,7 +514,7 @@ pub fn lookup_briefing(reg: &Registry, near: &NearMiss, b: &Briefing, lang: &str
         let actors = e
             .actors
             .iter()
-            .filter_map(|a| lookup_actor(reg, &a.value, EntityKind::Person, a.pos, lang))
+            .filter_map(|a| lookup_actor(reg, &a.value, None, a.pos, lang))
             .collect();
         let countries = e
             .countries
@@ -510,26 +556,52 @@ pub fn resolve_all(
     struct Seen<'a> {
         spellings: HashMap<&'a str, u32>,
         first: (&'a str, Pos, &'a str),
+        /// The first declared kind, where it was declared.
+        declared: Option<(EntityKind, &'a str, Pos)>,
     }
-    let mut implicit: HashMap<(EntityKind, &Slug), Seen> = HashMap::default();
+    // One implicit entity per slug, whatever kind its references declare: "Staatliche
+    // Planungskommission" with `kind: organisation` in one briefing and plain in another is
+    // one organisation.
+    let mut implicit: HashMap<&Slug, Seen> = HashMap::default();
+    let mut conflicts = Vec::new();
     for (b, l) in briefings.iter().zip(lookups) {
         diags.extend(l.diags.clone());
         let all = l.actors.iter().map(|(x, _)| x).chain(l.events.iter().flat_map(|(a, _)| a));
         for x in all {
             if let Lookup::Implicit { kind, slug, spelling, pos } = x {
-                let seen = implicit.entry((*kind, slug)).or_insert_with(|| Seen {
+                let seen = implicit.entry(slug).or_insert_with(|| Seen {
                     spellings: HashMap::default(),
                     first: (&b.rel, *pos, spelling),
+                    declared: None,
                 });
                 *seen.spellings.entry(spelling).or_default() += 1;
+                match (kind, seen.declared) {
+                    (Some(k), None) => seen.declared = Some((*k, &b.rel, *pos)),
+                    (Some(k), Some((d, rel, at))) if *k != d => conflicts.push((
+                        b.rel.clone(),
+                        *pos,
+                        format!(
+                            "\"{spelling}\" is declared {} here but {} at {rel}:{}:{}",
+                            with_article(*k),
+                            with_article(d),
+                            at.line,
+                            at.col
+                        ),
+                    )),
+                    _ => {}
+                }
             }
         }
     }
+    for (rel, pos, msg) in conflicts {
+        diags.error(&rel, pos, msg);
+    }
     let mut reg = Registry::on(files.clone());
-    let mut ids: HashMap<(EntityKind, &Slug), EntityId> =
-        HashMap::with_capacity_and_hasher(implicit.len(), Default::default());
-    let mut order: Vec<(&(EntityKind, &Slug), &Seen)> = implicit.iter().collect();
-    order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut ids: HashMap<&Slug, EntityId> = HashMap::with_capacity_and_hasher(implicit.len(), Default::default());
+    let kind_of = |seen: &Seen| seen.declared.map_or(EntityKind::Person, |d| d.0);
+    let mut order: Vec<((EntityKind, &Slug), &Seen)> =
+        implicit.iter().map(|(slug, seen)| ((kind_of(seen), *slug), seen)).collect();
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let fingerprint = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -541,6 +613,7 @@ pub fn resolve_all(
     };
     let reuse = previous.filter(|p| p.fingerprint == fingerprint).map(|p| p.reuse);
     for ((kind, slug), seen) in order {
+        let kind = &kind;
         let name = seen
             .spellings
             .iter()
@@ -562,7 +635,7 @@ pub fn resolve_all(
             file: None,
             countries: Vec::new(),
         });
-        ids.insert((*kind, *slug), id);
+        ids.insert(slug, id);
         // Near misses: an implicit entity one edit away from a registered name.
         let (rel, pos, written) = seen.first;
         let candidates = near.find(&MatchKey::new(written));
@@ -584,7 +657,7 @@ pub fn resolve_all(
     }
     let id_of = |l: &Lookup| match l {
         Lookup::Known(id) => *id,
-        Lookup::Implicit { kind, slug, .. } => ids[&(*kind, slug)],
+        Lookup::Implicit { slug, .. } => ids[slug],
     };
     let resolved = lookups
         .iter()
@@ -749,6 +822,29 @@ mod tests {
     }
 
     #[test]
+    fn declared_kind_carries_to_plain_references() {
+        let mut d = Diagnostics::new();
+        let mut reg = registry(&mut d);
+        let mut a = briefing(&["Planungskommission"], &[]);
+        Arc::make_mut(&mut a).actors[0].kind = Some(EntityKind::Organisation);
+        let b = briefing(&["Planungskommission"], &[]);
+        let r = resolve(&mut reg, &[a, b], "de", false, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.sorted());
+        assert_eq!(r[0].actors[0].entity, r[1].actors[0].entity, "one entity");
+        assert_eq!(reg.get(r[1].actors[0].entity).kind, EntityKind::Organisation);
+
+        let mut a = briefing(&["Planungskommission"], &[]);
+        Arc::make_mut(&mut a).actors[0].kind = Some(EntityKind::Organisation);
+        let mut b = briefing(&["Planungskommission"], &[]);
+        Arc::make_mut(&mut b).actors[0].kind = Some(EntityKind::Person);
+        let mut reg = registry(&mut d);
+        resolve(&mut reg, &[a, b], "de", false, &mut d);
+        let v = d.sorted();
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].message.contains("declared a person here but an organisation"), "{}", v[0].message);
+    }
+
+    #[test]
     fn unknown_country_is_an_error_with_hint() {
         let mut d = Diagnostics::new();
         let mut reg = registry(&mut d);
@@ -791,6 +887,36 @@ mod tests {
             v[0].message
         );
         assert_eq!(v[0].path, "content/organisations/b.md");
+    }
+
+    #[test]
+    fn one_error_per_clash_at_the_alias() {
+        let mut d = Diagnostics::new();
+        let files = vec![
+            file(EntityKind::Person, "kim-jong-un", "Kim Jong Un", &["Kim Jong-un"]),
+            file(EntityKind::Person, "b", "Somebody", &["kim_jong_un"]),
+        ];
+        build_registry(&files, "en", &mut d);
+        let v = d.sorted();
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].path, "content/people/b.md");
+    }
+
+    #[test]
+    fn countries_are_a_namespace_of_their_own() {
+        let mut d = Diagnostics::new();
+        let files = vec![file(EntityKind::Organisation, "african-union", "African Union", &["AU", "Georgia"])];
+        let mut reg = build_registry(&files, "en", &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let au = reg.by_id(EntityKind::Organisation, "african-union").unwrap();
+        assert_eq!(reg.lookup("AU", "en"), Some(au), "actors prefer organisations");
+        let b = briefing(&["AU"], &["AU", "Georgia"]);
+        let r = resolve(&mut reg, &[b], "en", false, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.sorted());
+        assert_eq!(r[0].actors[0].entity, au);
+        let names: Vec<&str> = r[0].countries.iter().map(|c| reg.get(*c).id.as_str()).collect();
+        assert_eq!(names, ["au", "ge"], "countries lists take countries");
+        assert!(reg.lookup_slugged("Georgia", "georgia").is_err(), "a wikilink must say which");
     }
 
     #[test]
