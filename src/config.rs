@@ -11,9 +11,9 @@ pub const CONFIG_FILE: &str = "site.toml";
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: String,
-    base_url: Option<String>,
-    language: Option<String>,
-    theme: Option<String>,
+    base_url: Option<toml::Spanned<String>>,
+    language: Option<toml::Spanned<String>>,
+    theme: Option<toml::Spanned<String>>,
     default_tlp: Option<toml::Spanned<String>>,
     publish_tlp: Option<toml::Spanned<String>>,
     #[serde(default)]
@@ -89,32 +89,39 @@ impl Config {
         };
         let default_tlp = tlp(&raw.default_tlp);
         let publish_tlp = tlp(&raw.publish_tlp);
-        let base_url = overrides.base_url.clone().or(raw.base_url).map(|mut u| {
+        let at = |v: &toml::Spanned<String>| pos_at(text, v.span().start);
+        if let Some(u) = &raw.base_url
+            && !is_http_url(u.get_ref())
+            && u.get_ref() != "/"
+        {
+            diags.error(
+                CONFIG_FILE,
+                at(u),
+                format!("base_url \"{}\" must be an http or https URL", u.get_ref()),
+            );
+        }
+        // `--base-url` is checked by the command line parser.
+        let base_url = overrides.base_url.clone().or(raw.base_url.map(|u| u.into_inner())).map(|mut u| {
             if !u.ends_with('/') {
                 u.push('/');
             }
             u
         });
-        if let Some(u) = &base_url
-            && !(u.starts_with("http://") || u.starts_with("https://") || u == "/")
-        {
-            diags.error(
-                CONFIG_FILE,
-                find_key(text, "base_url"),
-                format!("base_url \"{u}\" must be an http or https URL"),
-            );
-        }
-        let language = raw.language.unwrap_or_else(|| "en".to_string());
+        let language = raw.language.as_ref().map_or("en", |l| l.get_ref().as_str()).to_string();
         if language.is_empty() || !language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            let pos = raw.language.as_ref().map_or(Pos::START, at);
+            diags.error(CONFIG_FILE, pos, format!("invalid language tag \"{language}\""));
+        }
+        let theme = raw.theme.as_ref().map_or("default", |t| t.get_ref().as_str()).to_string();
+        let theme_pos = raw.theme.as_ref().map_or(Pos::START, at);
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            diags.error(CONFIG_FILE, theme_pos, format!("invalid theme name \"{theme}\""));
+        } else if theme != "default" && !root.join("themes").join(&theme).is_dir() {
             diags.error(
                 CONFIG_FILE,
-                find_key(text, "language"),
-                format!("invalid language tag \"{language}\""),
+                theme_pos,
+                format!("theme \"{theme}\" not found: no folder themes/{theme}/"),
             );
-        }
-        let theme = raw.theme.unwrap_or_else(|| "default".to_string());
-        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            diags.error(CONFIG_FILE, find_key(text, "theme"), format!("invalid theme name \"{theme}\""));
         }
         if diags.has_errors() {
             return Err(ConfigError::Invalid(diags));
@@ -154,10 +161,10 @@ impl Config {
     }
 }
 
-fn find_key(text: &str, key: &str) -> Pos {
-    text.lines()
-        .position(|l| l.trim_start().starts_with(key))
-        .map_or(Pos::START, |i| Pos::new(i as u32 + 1, 1))
+/// `http://` or `https://` and something after it.
+pub fn is_http_url(u: &str) -> bool {
+    let lower = u.to_ascii_lowercase();
+    ["http://", "https://"].iter().any(|p| lower.strip_prefix(p).is_some_and(|rest| !rest.is_empty()))
 }
 
 #[cfg(test)]

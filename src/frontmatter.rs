@@ -650,10 +650,14 @@ impl Cx<'_> {
             None => Some(defaults.tlp),
         };
         let mut tags = Vec::new();
+        let mut tag_slugs = Vec::new();
         for t in self.list(raw.tags) {
-            if slug::slugify(&t.value, defaults.language).is_empty() {
+            let slug = slug::slugify(&t.value, defaults.language);
+            if slug.is_empty() {
                 self.error(t.pos, format!("tag \"{}\" has no letters or digits", t.value));
-            } else if !tags.contains(&t.value) {
+            } else if !tag_slugs.contains(&slug) {
+                // `China` and `china` share /tags/china/: one tag, listed once.
+                tag_slugs.push(slug);
                 tags.push(t.value);
             }
         }
@@ -935,11 +939,39 @@ fn yaml_message(full: &str) -> String {
         m = &rest[i + 2..];
     }
     let m = m.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    // The parser's own position counts lines within the YAML; ours, in front, counts the file's.
+    let m = match m.rfind(" at line ") {
+        Some(i) if m[i..].contains(", column ") => m[..i].to_string(),
+        _ => m,
+    };
     if let Some(rest) = m.strip_prefix("unknown field") {
-        format!("unknown key{rest}")
+        // "unknown field `tilte`, expected one of `title`, …": name the likely key first.
+        let key = rest.split('`').nth(1).unwrap_or("");
+        let expected = rest.split_once("expected").map_or("", |(_, e)| e);
+        let known: Vec<&str> = expected.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).collect();
+        match known.iter().filter(|k| !k.is_empty()).min_by_key(|k| edit_distance(key, k)) {
+            Some(k) if edit_distance(key, k) <= 2 => format!("unknown key `{key}` (did you mean `{k}`?)"),
+            _ => format!("unknown key{rest}"),
+        }
     } else {
         format!("invalid YAML: {m}")
     }
+}
+
+/// Levenshtein distance, for suggestions among a handful of short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 pub fn unknown_source(id: &str, ids: &[String]) -> String {

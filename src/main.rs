@@ -32,7 +32,8 @@ enum Command {
         /// The most restricted TLP level to publish (overrides publish_tlp).
         #[arg(long, value_parser = parse_tlp)]
         tlp: Option<Tlp>,
-        #[arg(long)]
+        /// The absolute URL the site is published at (overrides base_url).
+        #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
     },
     /// Build, serve and watch the site, reloading open pages after each save.
@@ -70,6 +71,14 @@ enum Command {
     },
     /// Create a new site with one example briefing.
     Init { dir: PathBuf },
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    if dossier::config::is_http_url(s) || s == "/" {
+        Ok(s.to_string())
+    } else {
+        Err(format!("\"{s}\" is not an http or https URL"))
+    }
 }
 
 fn parse_tlp(s: &str) -> Result<Tlp, String> {

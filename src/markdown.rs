@@ -456,7 +456,12 @@ impl<'a> Renderer<'a, '_> {
                         continue;
                     }
                     let dest_url = if !self.env.allow_html && is_script_url(&dest_url) {
-                        self.warning(range.start, format!("link to \"{dest_url}\" removed: scripts in links need allow_html = true"));
+                        self.warning(
+                            range.start,
+                            format!(
+                                "link to \"{dest_url}\" removed: scripts in links need allow_html = true"
+                            ),
+                        );
                         CowStr::from("#")
                     } else {
                         dest_url
@@ -480,7 +485,10 @@ impl<'a> Renderer<'a, '_> {
                     let src = match root_absolute(&dest_url) {
                         Some(path) => format!("{ROOT}{}", href(path)),
                         None if !self.env.allow_html && is_script_url(&dest_url) => {
-                            self.warning(range.start, format!("image \"{dest_url}\" removed: scripts need allow_html = true"));
+                            self.warning(
+                                range.start,
+                                format!("image \"{dest_url}\" removed: scripts need allow_html = true"),
+                            );
                             String::new()
                         }
                         None => href(&dest_url),

@@ -2,8 +2,8 @@
 //! section 6), and the `Slug` newtype that carries one.
 
 use serde::Serialize;
-use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use std::fmt;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// A URL segment made of `a-z`, `0-9` and hyphens, never empty (generated ones use single
 /// hyphens, user-written ones may not).

@@ -107,3 +107,56 @@ fn output_folder_may_not_contain_the_site() {
     assert_eq!(out.status.code(), Some(2));
     assert!(s.root().join("content/briefings/2025/xi-kim.md").exists(), "sources untouched");
 }
+
+#[test]
+fn output_folder_may_not_lie_in_the_sources() {
+    let s = Site::copy("basic");
+    let before = snapshot(&s.root().join("content"));
+    for out in ["content", "content/public", "templates", "static/out"] {
+        let dir = s.root().join(out);
+        let o = s.run(&["build", "--output", dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{out}: {}", stderr(&o));
+    }
+    assert_eq!(snapshot(&s.root().join("content")), before, "sources untouched");
+}
+
+#[test]
+fn extra_reaches_templates_by_its_own_name() {
+    let s = Site::copy("basic");
+    s.write("templates/page.html", "EXTRA[{{ extra.description }}]");
+    s.build(&[]);
+    let about = std::fs::read_to_string(s.public().join("about/index.html")).unwrap();
+    assert_eq!(about, "EXTRA[A fixture site for dossier&#39;s tests.]");
+}
+
+#[test]
+fn site_toml_errors_point_at_the_value_and_exit_2() {
+    let s = Site::copy("basic");
+    s.write("site.toml", "title = \"T\"\ntheme = \"nope\"\nlanguage = \"d e\"\n");
+    let o = s.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<String> = stderr(&o).lines().map(String::from).collect();
+    assert!(lines[0].starts_with("site.toml:2:9: error: theme \"nope\" not found"), "{lines:?}");
+    assert!(lines[1].starts_with("site.toml:3:12: error: invalid language tag"), "{lines:?}");
+    // JSON stays JSON, with the position under `line` and `column`.
+    let o = s.run(&["check", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json on stdout");
+    assert_eq!(v["diagnostics"][0]["line"], 2);
+    assert_eq!(v["diagnostics"][0]["column"], 9);
+}
+
+#[test]
+fn tags_that_share_a_url_are_one_tag() {
+    let s = Site::copy("basic");
+    s.write(
+        "content/briefings/tagged.md",
+        "---\ntitle: Tagged\ndate: 2025-09-30\ntags: [Sanctions, sanctions, SANCTIONS]\n---\nx\n",
+    );
+    s.build(&[]);
+    let page = s.page("tags/sanctions/");
+    let tagged = attrs(&page, "main a[href$='briefings/tagged/']", "href");
+    assert_eq!(tagged.len(), 1, "listed once");
+    let b = s.page("briefings/tagged/");
+    assert_eq!(attrs(&b, "main a[rel=tag]", "href").len(), 1, "one tag link");
+}

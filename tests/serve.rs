@@ -210,6 +210,28 @@ fn new_deleted_and_rename_saved_files() {
 }
 
 #[test]
+fn a_recreated_content_folder_is_watched_again() {
+    // A `git checkout` or a restore from backup: the whole folder goes and comes back.
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    let content = srv.site.root().join("content");
+    let backup = srv.site.root().join("backup");
+    copy_dir(&content, &backup);
+    std::fs::remove_dir_all(&content).unwrap();
+    copy_dir(&backup, &content);
+    next(&mut socket, "reload");
+    // The restore may come in several batches; wait for the edit's page, not for a message.
+    let path = "content/briefings/2025/xi-kim.md";
+    let text = std::fs::read_to_string(srv.site.root().join(path)).unwrap();
+    srv.site.write(path, &text.replacen("title: \"", "title: \"Restored and edited: ", 1));
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !get(&srv.addr, "/briefings/xi-kim/").body.contains("Restored and edited") {
+        assert!(std::time::Instant::now() < deadline, "the edit after the restore was never picked up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn broken_save_shows_errors_and_keeps_the_last_good_pages() {
     let srv = start("basic");
     let mut socket = ws(&srv.addr);

@@ -16,6 +16,13 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Some(problem) = unsafe_output(&config.output_dir, &config.root) {
+        eprintln!(
+            "error: the output folder {} {problem}; choose another output_dir",
+            config.output_dir.display()
+        );
+        return super::EXIT_USAGE;
+    }
     let templates = Templates::load(&config);
     let (site, mut diags) = pipeline::load_site(&config);
     let (site, templates) = match (site, templates) {
@@ -30,17 +37,6 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
             return EXIT_CONTENT;
         }
     };
-    // The output folder is cleaned of files the build no longer makes: it must never hold the
-    // site's own sources.
-    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let (out_dir, site_root) = (canon(&config.output_dir), canon(&config.root));
-    if site_root.starts_with(&out_dir) {
-        eprintln!(
-            "error: the output folder {} contains the site itself; choose another output_dir",
-            config.output_dir.display()
-        );
-        return super::EXIT_USAGE;
-    }
     let staging = match output::Staging::new(&config.output_dir) {
         Ok(s) => s,
         Err(e) => {
@@ -82,13 +78,15 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
     };
     report(diags, Format::Text);
     if !quiet {
+        let n =
+            |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
         eprintln!(
-            "built {} briefings, {} entity pages into {} in {} ms ({} files written, {} unchanged, {} removed)",
-            site.briefings.len(),
-            site.index.has_page.iter().filter(|p| **p).count(),
+            "built {}, {} into {} in {} ms ({} written, {} unchanged, {} removed)",
+            n(site.briefings.len(), "briefing", "briefings"),
+            n(site.index.has_page.iter().filter(|p| **p).count(), "entity page", "entity pages"),
             config.output_dir.display(),
             start.elapsed().as_millis(),
-            committed.written,
+            n(committed.written, "file", "files"),
             committed.unchanged,
             committed.removed
         );
@@ -98,7 +96,7 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
 
 /// Validates everything `build` would, writes nothing.
 pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
-    let config = match load_config(root, overrides) {
+    let config = match super::load_config_as(root, overrides, format) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -107,4 +105,62 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
         diags.extend(d);
     }
     if report(diags, format) { EXIT_CONTENT } else { EXIT_OK }
+}
+
+/// The output folder is cleaned of files the build no longer makes, so it must never be or
+/// hold the site's sources: not the site root or above it, not inside `content/`,
+/// `templates/`, `themes/` or `static/`.
+fn unsafe_output(output: &Path, root: &Path) -> Option<&'static str> {
+    let (out, root) = (canonical(output), canonical(root));
+    if root.starts_with(&out) {
+        return Some("contains the site itself");
+    }
+    ["content", "templates", "themes", "static"]
+        .iter()
+        .any(|d| out.starts_with(root.join(d)))
+        .then_some("lies inside the site's sources")
+}
+
+/// The canonical form of a path that may not exist yet: its longest existing ancestor,
+/// canonicalised, with the rest appended.
+fn canonical(p: &Path) -> std::path::PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut rest = Vec::new();
+    let mut cur = abs.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            return rest.iter().rev().fold(c, |acc, seg| acc.join(seg));
+        }
+        match (cur.parent(), cur.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return abs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_may_not_hold_or_sit_in_sources() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content/briefings")).unwrap();
+        assert!(unsafe_output(&root.join("public"), &root).is_none());
+        assert!(unsafe_output(&tmp.path().join("elsewhere/new"), &root).is_none());
+        assert!(unsafe_output(&root, &root).is_some());
+        assert!(unsafe_output(tmp.path(), &root).is_some());
+        assert!(unsafe_output(&root.join("content"), &root).is_some());
+        assert!(unsafe_output(&root.join("content/briefings/out"), &root).is_some());
+        assert!(unsafe_output(&root.join("static/x"), &root).is_some());
+        assert!(unsafe_output(&root.join("./content/../templates"), &root).is_some());
+    }
 }

@@ -22,14 +22,25 @@ pub enum Format {
 
 /// Loads site.toml, printing its errors; `Err(exit status)` when it cannot be used.
 pub fn load_config(root: &Path, overrides: &Overrides) -> Result<Config, i32> {
+    load_config_as(root, overrides, Format::Text)
+}
+
+/// `load_config` reporting in the given format (`check --format json` stays parseable).
+pub fn load_config_as(root: &Path, overrides: &Overrides, format: Format) -> Result<Config, i32> {
     match Config::load(root, overrides) {
         Ok(c) => Ok(c),
-        Err(ConfigError::Read(path, e)) => {
-            eprintln!("{}", ConfigError::Read(path, e));
+        Err(ConfigError::Read(_, e)) => {
+            let mut d = Diagnostics::new();
+            d.error(
+                crate::config::CONFIG_FILE,
+                crate::diag::Pos::START,
+                format!("cannot read site.toml: {e}"),
+            );
+            report(d, format);
             Err(EXIT_USAGE)
         }
         Err(ConfigError::Invalid(d)) => {
-            report(d, Format::Text);
+            report(d, format);
             Err(EXIT_USAGE)
         }
     }
@@ -50,7 +61,17 @@ pub fn report(diags: Diagnostics, format: Format) -> bool {
             }
         }
         Format::Json => {
-            let out = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": list });
+            // `col` as in the text form, `column` for readers who expect the long name.
+            let items: Vec<serde_json::Value> = list
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "path": d.path, "line": d.line, "col": d.col, "column": d.col,
+                        "severity": d.severity, "message": d.message,
+                    })
+                })
+                .collect();
+            let out = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": items });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }

@@ -203,7 +203,11 @@ impl Registry {
 
     /// `lookup` for wikilinks, with the reference's slug already made: `Err` with both
     /// entities when the reference names a person or organisation and a different country.
-    pub fn lookup_slugged(&self, reference: &str, slug: &str) -> Result<Option<EntityId>, (EntityId, EntityId)> {
+    pub fn lookup_slugged(
+        &self,
+        reference: &str,
+        slug: &str,
+    ) -> Result<Option<EntityId>, (EntityId, EntityId)> {
         let key = MatchKey::new(reference);
         match (self.actor_key(&key), self.country_key(&key)) {
             (Some(a), Some(c)) if a != c => return Err((a, c)),
@@ -484,7 +488,13 @@ pub struct BriefingLookups {
     pub diags: Diagnostics,
 }
 
-fn lookup_actor(reg: &Registry, text: &str, kind: Option<EntityKind>, pos: Pos, lang: &str) -> Option<Lookup> {
+fn lookup_actor(
+    reg: &Registry,
+    text: &str,
+    kind: Option<EntityKind>,
+    pos: Pos,
+    lang: &str,
+) -> Option<Lookup> {
     if let Some(id) = reg.lookup(text, lang) {
         return Some(Lookup::Known(id));
     }
@@ -511,11 +521,7 @@ pub fn lookup_briefing(reg: &Registry, near: &NearMiss, b: &Briefing, lang: &str
         }
     }
     for e in &b.events {
-        let actors = e
-            .actors
-            .iter()
-            .filter_map(|a| lookup_actor(reg, &a.value, None, a.pos, lang))
-            .collect();
+        let actors = e.actors.iter().filter_map(|a| lookup_actor(reg, &a.value, None, a.pos, lang)).collect();
         let countries = e
             .countries
             .iter()
@@ -597,7 +603,8 @@ pub fn resolve_all(
         diags.error(&rel, pos, msg);
     }
     let mut reg = Registry::on(files.clone());
-    let mut ids: HashMap<&Slug, EntityId> = HashMap::with_capacity_and_hasher(implicit.len(), Default::default());
+    let mut ids: HashMap<&Slug, EntityId> =
+        HashMap::with_capacity_and_hasher(implicit.len(), Default::default());
     let kind_of = |seen: &Seen| seen.declared.map_or(EntityKind::Person, |d| d.0);
     let mut order: Vec<((EntityKind, &Slug), &Seen)> =
         implicit.iter().map(|(slug, seen)| ((kind_of(seen), *slug), seen)).collect();
@@ -905,7 +912,8 @@ mod tests {
     #[test]
     fn countries_are_a_namespace_of_their_own() {
         let mut d = Diagnostics::new();
-        let files = vec![file(EntityKind::Organisation, "african-union", "African Union", &["AU", "Georgia"])];
+        let files =
+            vec![file(EntityKind::Organisation, "african-union", "African Union", &["AU", "Georgia"])];
         let mut reg = build_registry(&files, "en", &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
         let au = reg.by_id(EntityKind::Organisation, "african-union").unwrap();

@@ -60,6 +60,9 @@ pub fn atom(site: &Site, title: &str, page: &UrlPath, feed: &UrlPath, briefings:
     );
     let _ = writeln!(s, "  <id>{}</id>", xml(&c.absolute(page.as_str())));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
+    // RFC 4287 wants an author for every entry; one for the feed covers them all.
+    let author = c.extra.get("author").and_then(|a| a.as_str()).filter(|a| !a.trim().is_empty());
+    let _ = writeln!(s, "  <author><name>{}</name></author>", xml(author.unwrap_or(&c.title)));
     let _ = writeln!(s, "  <generator>dossier</generator>");
     let base = c.base_url.clone().unwrap_or_else(|| "/".into());
     for &i in entries {

@@ -293,6 +293,8 @@ impl<'a> Renderer<'a> {
     fn render(&self, job: &Job, tpl: &Templates) -> Result<String, (String, String)> {
         let mut ctx = tera::Context::new();
         let site = self.site;
+        // FORMAT.md section 5: `[extra]` reaches every template as `extra`.
+        ctx.insert("extra", &site.config.extra);
         let t = self.t;
         let template = match job {
             Job::Home => {

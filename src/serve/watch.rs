@@ -30,13 +30,22 @@ impl Watcher {
         // The root itself only for site.toml and new top-level folders; the sections recursively.
         debouncer.watch(root, RecursiveMode::NonRecursive)?;
         let mut w = Watcher { debouncer, events: rx, watched: Vec::new() };
-        w.watch_sections(root);
+        w.watch_sections(root, &[]);
         Ok(w)
     }
 
-    fn watch_sections(&mut self, root: &Path) {
+    /// Watches each section folder that exists. `changed` names folders that were removed or
+    /// created since: their old watch died with the folder (`rm -rf content; cp -r bak
+    /// content`), so they are watched afresh.
+    fn watch_sections(&mut self, root: &Path, changed: &[PathBuf]) {
         for dir in ["content", "templates", "themes", "static"] {
             let p = root.join(dir);
+            if changed.contains(&p)
+                && let Some(i) = self.watched.iter().position(|w| *w == p)
+            {
+                let _ = self.debouncer.unwatch(&p);
+                self.watched.remove(i);
+            }
             if p.is_dir()
                 && !self.watched.contains(&p)
                 && self.debouncer.watch(&p, RecursiveMode::Recursive).is_ok()
@@ -76,7 +85,7 @@ pub fn run(root: &Path, output_dir: &Path, mut watcher: Watcher, mut builder: Bu
             continue;
         }
         // A section folder created after start (e.g. the first template) is watched from now on.
-        watcher.watch_sections(root);
+        watcher.watch_sections(root, &changed);
         rebuild(&mut builder, &state, &changed);
     }
 }
