@@ -294,8 +294,10 @@ impl Confidence {
 #[derive(Debug, Clone)]
 pub struct KeyJudgment {
     pub text: String,
-    /// Where `text` is written, for diagnostics in it.
+    /// Where `text` starts (after a quote or block indicator), for diagnostics in it.
     pub pos: Pos,
+    /// The indentation of the text's further lines.
+    pub indent: u32,
     pub likelihood: Option<Likelihood>,
     pub confidence: Option<Confidence>,
     pub sources: Vec<usize>,
@@ -314,7 +316,10 @@ pub struct Briefing {
     pub title: String,
     pub date: Date,
     pub updated: Option<Date>,
+    /// The summary, positioned at its first character (after a quote or block indicator).
     pub summary: Option<At<String>>,
+    /// The indentation of the summary's further lines.
+    pub summary_indent: u32,
     pub lang: String,
     pub slug: At<Slug>,
     pub draft: bool,
@@ -377,7 +382,7 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
         diags.error(&file.rel, Pos::START, "missing front matter: the file must start with a line `---`, then YAML, then a closing `---` line");
         return None;
     };
-    let mut cx = Cx { rel: &file.rel, line0: split.yaml_line - 1, diags };
+    let mut cx = Cx { rel: &file.rel, yaml: split.yaml, line0: split.yaml_line - 1, diags };
     let body = Body { text: split.body.to_string(), line: body_line(&file.text, &split) };
     match file.kind {
         FileKind::Briefing => {
@@ -451,6 +456,8 @@ struct Cx<'a> {
     rel: &'a str,
     /// File line of the YAML's line 0.
     line0: u32,
+    /// The front matter's YAML, to see how a scalar is written.
+    yaml: &'a str,
     diags: &'a mut Diagnostics,
 }
 
@@ -460,6 +467,28 @@ impl Cx<'_> {
             return Pos::START;
         }
         Pos::new(self.line0 + loc.line() as u32, loc.column() as u32)
+    }
+
+    /// Where a scalar's text begins and how far its further lines are indented: past an
+    /// opening quote, or on the line after a `|` / `>` block indicator. Diagnostics inside
+    /// Markdown in front matter (a summary's wikilink) then point at the right character.
+    fn text_start(&self, pos: Pos) -> (Pos, u32) {
+        let lines: Vec<&str> = self.yaml.lines().collect();
+        let Some(i) = (pos.line.checked_sub(self.line0 + 1)).map(|i| i as usize) else { return (pos, 0) };
+        let Some(line) = lines.get(i) else { return (pos, 0) };
+        let indent_of = |l: &str| (l.len() - l.trim_start_matches(' ').len()) as u32;
+        let next_indent = lines.get(i + 1).map_or(0, |l| indent_of(l));
+        match line.chars().nth(pos.col.saturating_sub(1) as usize) {
+            Some('"' | '\'') => (Pos::new(pos.line, pos.col + 1), next_indent),
+            Some('|' | '>') => {
+                let first = lines.iter().enumerate().skip(i + 1).find(|(_, l)| !l.trim().is_empty());
+                match first {
+                    Some((j, l)) => (Pos::new(self.line0 + j as u32 + 1, indent_of(l) + 1), indent_of(l)),
+                    None => (pos, 0),
+                }
+            }
+            _ => (pos, next_indent),
+        }
     }
 
     fn at(&self, s: S) -> At<String> {
@@ -640,6 +669,13 @@ impl Cx<'_> {
         };
         let updated = raw.updated.and_then(|d| self.full_date(d));
         let summary = raw.summary.map(|s| self.at(s)).filter(|s| !s.value.trim().is_empty());
+        let (summary, summary_indent) = match summary {
+            Some(s) => {
+                let (pos, indent) = self.text_start(s.pos);
+                (Some(At::new(s.value, pos)), indent)
+            }
+            None => (None, 0),
+        };
         let lang = self.lang(raw.lang).unwrap_or_else(|| defaults.language.to_string());
         let slug = self.slug(raw.slug, &file.stem, defaults.language);
         let tlp = match raw.tlp {
@@ -804,6 +840,7 @@ impl Cx<'_> {
             let item_pos = self.pos(&k.referenced);
             let r = k.value;
             let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
+            let text_start = self.text_start(text_pos);
             let text = self.text_opt(r.text);
             let likelihood = r.likelihood.and_then(|v| {
                 let a = self.at(v);
@@ -830,7 +867,8 @@ impl Cx<'_> {
             match text {
                 Some(text) => key_judgments.push(KeyJudgment {
                     text,
-                    pos: text_pos,
+                    pos: text_start.0,
+                    indent: text_start.1,
                     likelihood,
                     confidence,
                     sources: srcs,
@@ -853,6 +891,7 @@ impl Cx<'_> {
             date: date.unwrap_or(jiff::civil::date(1970, 1, 1)),
             updated,
             summary,
+            summary_indent,
             lang,
             slug: slug.unwrap_or_else(fallback_slug),
             draft: raw.draft.is_some_and(|d| d.value),
@@ -1050,6 +1089,22 @@ mod tests {
         let at: Vec<(u32, u32, &str)> =
             d.iter().map(|d| (d.line, d.col, d.message.split(' ').nth(1).unwrap_or(""))).collect();
         assert_eq!(at, [(3, 1, "key"), (9, 5, "key"), (10, 10, "must"), (11, 6, "TLP")], "{d:#?}");
+    }
+
+    #[test]
+    fn summary_text_starts_after_quotes_and_block_indicators() {
+        let at = |summary: &str| {
+            let (b, d) =
+                parse_briefing(&format!("---\ntitle: T\ndate: 2025-09-04\nsummary: {summary}\n---\n"));
+            assert!(d.is_empty(), "{d:?}");
+            let b = b.unwrap();
+            let s = b.summary.unwrap();
+            (s.pos.line, s.pos.col, b.summary_indent)
+        };
+        assert_eq!(at("plain text"), (4, 10, 0));
+        assert_eq!(at("\"quoted\""), (4, 11, 0));
+        assert_eq!(at("'single'"), (4, 11, 0));
+        assert_eq!(at("|\n  first\n  second"), (5, 3, 2));
     }
 
     #[test]

@@ -187,8 +187,9 @@ impl LinkEnv<'_> {
 pub enum Place {
     /// A body starting at the beginning of this file line.
     Body { line: u32 },
-    /// A YAML scalar starting at this position (a summary, a judgment).
-    Inline { pos: Pos },
+    /// A YAML scalar whose text starts at `pos` (after any quote or block indicator) and
+    /// whose further lines are indented by `indent` columns (a summary, a judgment).
+    Inline { pos: Pos, indent: u32 },
 }
 
 impl Place {
@@ -196,8 +197,8 @@ impl Place {
         let p = pos_at(text, offset);
         match self {
             Place::Body { line } => Pos::new(line + p.line - 1, p.col),
-            Place::Inline { pos } if p.line == 1 => Pos::new(pos.line, pos.col + p.col - 1),
-            Place::Inline { pos } => Pos::new(pos.line + p.line - 1, p.col),
+            Place::Inline { pos, .. } if p.line == 1 => Pos::new(pos.line, pos.col + p.col - 1),
+            Place::Inline { pos, indent } => Pos::new(pos.line + p.line - 1, indent + p.col),
         }
     }
 }

@@ -633,7 +633,7 @@ impl Workspace {
                 let summary = b.summary.as_ref().map(|s| {
                     markdown::render(
                         &s.value,
-                        Place::Inline { pos: s.pos },
+                        Place::Inline { pos: s.pos, indent: b.summary_indent },
                         true,
                         shown_elsewhere,
                         env,
@@ -647,7 +647,7 @@ impl Workspace {
                     .map(|k| {
                         markdown::render(
                             &k.text,
-                            Place::Inline { pos: k.pos },
+                            Place::Inline { pos: k.pos, indent: k.indent },
                             true,
                             srcs,
                             env,

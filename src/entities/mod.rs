@@ -758,6 +758,7 @@ mod tests {
             date: jiff::civil::date(2025, 9, 4),
             updated: None,
             summary: None,
+            summary_indent: 0,
             lang: "de".into(),
             slug: At::new(Slug::parse("b").unwrap(), Pos::START),
             draft: false,
