@@ -253,9 +253,55 @@ pub const COUNTRIES: &[(&str, &str, &str)] = &[
     ("ZW", "ZWE", "Zimbabwe"),
 ];
 
+/// Further English names a reference may use: ISO 3166-1's formal short names where the table
+/// above has the everyday one, and common alternatives. Claimed like the names above.
+pub const OTHER_NAMES: &[(&str, &str)] = &[
+    ("BO", "Bolivia (Plurinational State of)"),
+    ("BN", "Brunei Darussalam"),
+    ("CD", "Democratic Republic of the Congo"),
+    ("CD", "Congo (the Democratic Republic of the)"),
+    ("CG", "Republic of the Congo"),
+    ("CI", "Ivory Coast"),
+    ("CV", "Cape Verde"),
+    ("CZ", "Czech Republic"),
+    ("FM", "Micronesia (Federated States of)"),
+    ("GB", "United Kingdom of Great Britain and Northern Ireland"),
+    ("GB", "Great Britain"),
+    ("GB", "Britain"),
+    ("GB", "UK"),
+    ("IR", "Iran (Islamic Republic of)"),
+    ("IR", "Islamic Republic of Iran"),
+    ("KP", "Korea (the Democratic People's Republic of)"),
+    ("KP", "Democratic People's Republic of Korea"),
+    ("KP", "Korea, Democratic People's Republic of"),
+    ("KP", "DPRK"),
+    ("KR", "Korea (the Republic of)"),
+    ("KR", "Republic of Korea"),
+    ("KR", "Korea, Republic of"),
+    ("KR", "ROK"),
+    ("LA", "Lao People's Democratic Republic"),
+    ("MD", "Republic of Moldova"),
+    ("MK", "Macedonia"),
+    ("MM", "Burma"),
+    ("NL", "The Netherlands"),
+    ("PS", "State of Palestine"),
+    ("RU", "Russian Federation"),
+    ("SY", "Syrian Arab Republic"),
+    ("SZ", "Swaziland"),
+    ("TL", "East Timor"),
+    ("TR", "Turkey"),
+    ("TW", "Taiwan (Province of China)"),
+    ("TZ", "United Republic of Tanzania"),
+    ("US", "United States of America"),
+    ("US", "USA"),
+    ("VA", "Holy See"),
+    ("VE", "Venezuela (Bolivarian Republic of)"),
+    ("VN", "Viet Nam"),
+];
+
 #[cfg(test)]
 mod tests {
-    use super::COUNTRIES;
+    use super::{COUNTRIES, OTHER_NAMES};
     use std::collections::HashSet;
 
     fn is_upper_code(s: &str, len: usize) -> bool {
@@ -276,6 +322,15 @@ mod tests {
         }
         for pair in COUNTRIES.windows(2) {
             assert!(pair[0].0 < pair[1].0, "not sorted: {} before {}", pair[0].0, pair[1].0);
+        }
+    }
+
+    #[test]
+    fn other_names_name_known_countries_and_clash_with_none() {
+        let mut seen: HashSet<String> = COUNTRIES.iter().map(|c| c.2.to_lowercase()).collect();
+        for &(a2, name) in OTHER_NAMES {
+            assert!(COUNTRIES.iter().any(|c| c.0 == a2), "{a2}");
+            assert!(seen.insert(name.to_lowercase()), "duplicate name {name}");
         }
     }
 

@@ -319,6 +319,10 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
             reg.claim(text, id, None, diags);
         }
     }
+    for (a2, name) in iso3166::OTHER_NAMES {
+        let code = CountryCode::parse(a2).expect("built-in table holds valid codes");
+        reg.claim(name, country_ids[&code], None, diags);
+    }
 
     // Country overrides: the file names a built-in country.
     for (i, f) in files.iter().enumerate().filter(|(_, f)| f.kind == EntityKind::Country) {
