@@ -776,7 +776,10 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
     let published: Vec<Arc<Briefing>> = order.into_iter().map(|i| published[i].clone()).collect();
     let withheld: HashSet<String> = withheld.into_iter().map(|b| b.slug.value.to_string()).collect();
 
-    let mut page_slugs: HashMap<String, String> = HashMap::default();
+    let mut page_files: HashMap<String, Vec<String>> = HashMap::default();
+    for p in parsed.pages.iter().filter(|p| config.drafts || !p.draft) {
+        page_files.entry(p.slug.value.to_string()).or_default().push(p.rel.clone());
+    }
     let mut pages = Vec::new();
     for p in parsed.pages {
         if p.draft && !config.drafts {
@@ -791,11 +794,14 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
             );
             continue;
         }
-        if let Some(other) = page_slugs.insert(s.clone(), p.rel.clone()) {
+        let files = &page_files[&s];
+        if files.len() > 1 {
+            // Every file of a clash hears of it, as with briefings.
+            let others: Vec<&str> = files.iter().filter(|o| **o != p.rel).map(String::as_str).collect();
             diags.error(
                 &p.rel,
                 p.slug.pos,
-                format!("slug \"{s}\" is also used by {other}: both would be /{s}/"),
+                format!("slug \"{s}\" is also used by {}: both would be /{s}/", others.join(", ")),
             );
             continue;
         }

@@ -118,3 +118,24 @@ fn bad_site_toml_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).starts_with("site.toml:2:1: error:"), "{}", stderr(&out));
 }
+
+#[test]
+fn two_pages_on_one_url_both_hear_of_it() {
+    let s = Site::copy("basic");
+    s.write("content/pages/second.md", "---\ntitle: Second\nslug: about\n---\nx\n");
+    let out = s.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let l = lines(&out);
+    assert!(
+        l.iter().any(|l| l.starts_with(
+            "content/pages/about.md:1:1: error: slug \"about\" is also used by content/pages/second.md"
+        )),
+        "{l:?}"
+    );
+    assert!(
+        l.iter().any(|l| l.starts_with(
+            "content/pages/second.md:3:7: error: slug \"about\" is also used by content/pages/about.md"
+        )),
+        "{l:?}"
+    );
+}

@@ -682,7 +682,12 @@ pub fn resolve_all(
                 let id = id_of(x);
                 if reg.get(id).kind == EntityKind::Country {
                     push_unique(&mut r.countries, id);
-                } else if !r.actors.iter().any(|a| a.entity == id) {
+                } else if let Some(a) = r.actors.iter_mut().find(|a| a.entity == id) {
+                    // Named twice: once, keeping a role from whichever mention gives one.
+                    if a.role.is_none() {
+                        a.role = role.clone();
+                    }
+                } else {
                     r.actors.push(Actor { entity: id, role: role.clone() });
                 }
             }
