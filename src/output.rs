@@ -4,6 +4,8 @@
 //! exactly as it was, and unchanged pages keep their bytes and timestamps (cheap deploys).
 
 use crate::config::Config;
+use crate::diag::{Diagnostics, Pos};
+use crate::pipeline::Site;
 use crate::render::templates::DEFAULT_THEME;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -169,22 +171,43 @@ pub fn copy_static(config: &Config, sink: &dyn Sink) -> io::Result<()> {
 }
 
 fn copy_dir(dir: &Path, sink: &dyn Sink) -> io::Result<()> {
+    for (rel, path) in static_dir_files(dir) {
+        sink.put(&rel, std::fs::read(path)?)?;
+    }
+    Ok(())
+}
+
+/// The files of a static folder by output path, skipping ignored names and folders.
+fn static_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
     if !dir.is_dir() {
-        return Ok(());
+        return Vec::new();
     }
     let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         // Hidden and `_` folders are skipped with everything in them, like files (FORMAT.md 1).
         .filter_entry(|e| e.depth() == 0 || !crate::load::is_ignored_name(&e.file_name().to_string_lossy()));
-    for e in walker.filter_map(Result::ok) {
-        if !e.file_type().is_file() {
-            continue;
+    walker
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (crate::load::rel_path(dir, e.path()), e.path().to_path_buf()))
+        .collect()
+}
+
+/// Warnings for static files at a path the build generates a page or feed for: the generated
+/// file wins, and the user should know their file is not published.
+pub fn hidden_statics(config: &Config, site: &Site) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let theme = Path::new("themes").join(&config.theme).join("static");
+    for folder in [theme.as_path(), Path::new("static")] {
+        for (rel, path) in static_dir_files(&config.root.join(folder)) {
+            if crate::render::routes::route(site, &rel).is_some() {
+                let origin = crate::load::rel_path(&config.root, &path);
+                d.warning(&origin, Pos::START, format!("not published: the site generates /{rel} itself"));
+            }
         }
-        let rel = crate::load::rel_path(dir, e.path());
-        sink.put(&rel, std::fs::read(e.path())?)?;
     }
-    Ok(())
+    d
 }
 
 #[cfg(test)]

@@ -160,3 +160,18 @@ fn tags_that_share_a_url_are_one_tag() {
     let b = s.page("briefings/tagged/");
     assert_eq!(attrs(&b, "main a[rel=tag]", "href").len(), 1, "one tag link");
 }
+
+#[test]
+fn static_files_hidden_by_generated_pages_are_reported() {
+    let s = Site::copy("basic");
+    s.write("static/about/index.html", "mine");
+    let check = s.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "a warning, not an error");
+    let warning =
+        "static/about/index.html:1:1: warning: not published: the site generates /about/index.html itself";
+    assert!(stderr(&check).contains(warning), "{}", stderr(&check));
+    let build = s.run(&["build"]);
+    assert!(stderr(&build).contains(warning), "{}", stderr(&build));
+    let about = std::fs::read_to_string(s.public().join("about/index.html")).unwrap();
+    assert_ne!(about, "mine", "the generated page wins");
+}

@@ -25,6 +25,9 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
     }
     let templates = Templates::load(&config);
     let (site, mut diags) = pipeline::load_site(&config);
+    if let Some(site) = &site {
+        diags.extend(output::hidden_statics(&config, site));
+    }
     let (site, templates) = match (site, templates) {
         (Some(site), Ok(t)) => (site, t),
         (_, Err(d)) => {
@@ -100,7 +103,10 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let (_, mut diags) = pipeline::load_site(&config);
+    let (site, mut diags) = pipeline::load_site(&config);
+    if let Some(site) = &site {
+        diags.extend(output::hidden_statics(&config, site));
+    }
     if let Err(d) = Templates::load(&config) {
         diags.extend(d);
     }

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod feeds;
 pub mod labels;
+pub mod routes;
 pub mod templates;
 
 use crate::date::{Edtf, display_full};

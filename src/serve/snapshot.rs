@@ -2,23 +2,13 @@
 //! the static files and the URL table — with the pages rendered so far.
 
 use crate::config::Config;
-use crate::entities::EntityId;
-use crate::frontmatter::EntityKind;
 use crate::output::{self, Sink};
 use crate::pipeline::Site;
+use crate::render::routes::{Route, route};
 use crate::render::templates::Templates;
-use crate::render::{self, Job, feeds};
+use crate::render::{self, feeds};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-/// What a URL of the built site is made from.
-#[derive(Debug, Clone)]
-enum Route {
-    Page(Job),
-    SiteFeed,
-    EntityFeed(EntityId),
-    Sitemap,
-}
 
 pub struct Snapshot {
     site: Option<Arc<Site>>,
@@ -35,49 +25,6 @@ pub fn load_statics(config: &Config) -> std::io::Result<Statics> {
     let sink = MemSink(Mutex::new(HashMap::new()));
     output::copy_static(config, &sink)?;
     Ok(Arc::new(sink.0.into_inner().unwrap_or_else(|e| e.into_inner())))
-}
-
-/// The generated file at a site path, if there is one: the URL scheme of FORMAT.md section 6.
-fn route(site: &Site, path: &str) -> Option<Route> {
-    let page = |job: Job| Some(Route::Page(job));
-    let parts: Vec<&str> = path.split('/').collect();
-    match parts.as_slice() {
-        ["index.html"] => page(Job::Home),
-        ["atom.xml"] => Some(Route::SiteFeed),
-        ["sitemap.xml"] => Some(Route::Sitemap),
-        ["404.html"] => page(Job::NotFound),
-        ["briefings", "index.html"] => page(Job::BriefingList),
-        ["briefings", slug, "index.html"] => site.by_slug.get(*slug).and_then(|i| page(Job::Briefing(*i))),
-        ["timeline", "index.html"] => page(Job::Timeline),
-        ["sources", "index.html"] => page(Job::Sources),
-        ["tags", "index.html"] => page(Job::TagList),
-        ["tags", slug, "index.html"] => {
-            site.index.tags.iter().position(|t| t.slug == *slug).and_then(|i| page(Job::Tag(i)))
-        }
-        [section, rest @ ..] if matches!(*section, "people" | "organisations" | "countries") => {
-            let kind = match *section {
-                "people" => EntityKind::Person,
-                "organisations" => EntityKind::Organisation,
-                _ => EntityKind::Country,
-            };
-            match rest {
-                ["index.html"] => page(Job::EntityList(kind)),
-                [id, file] => {
-                    let e = site.registry.by_id(kind, id).filter(|e| site.index.has_page[e.index()])?;
-                    match *file {
-                        "index.html" => page(Job::Entity(e)),
-                        "atom.xml" => Some(Route::EntityFeed(e)),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            }
-        }
-        [slug, "index.html"] => {
-            site.pages.iter().position(|p| p.slug.value.as_str() == *slug).and_then(|i| page(Job::Page(i)))
-        }
-        _ => None,
-    }
 }
 
 /// Collects static files in memory.
