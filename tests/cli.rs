@@ -87,7 +87,19 @@ fn site_templates_override_the_theme_one_by_one() {
     s.write("templates/tag.html", "{% if %}");
     let out = s.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("templates/tag.html"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("templates/tag.html:1:7: error: template error: "), "{}", stderr(&out));
+    // A mistake met while rendering: one line at its position, however many pages it breaks.
+    s.write("templates/tag.html", "ok\n{% include \"partials/oops.html\" %}");
+    s.write("templates/partials/oops.html", "\n  {{ undefined_thing }}");
+    let out = s.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].starts_with("templates/partials/oops.html:2:6: error: Variable `undefined_thing`"),
+        "{lines:?}"
+    );
 }
 
 #[test]

@@ -99,7 +99,7 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> Diagn
 
 /// Renders a set of pages in parallel.
 pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn Sink) -> Diagnostics {
-    let errors: Vec<(String, String)> = jobs
+    let errors: Vec<(String, Pos, String, String)> = jobs
         .par_iter()
         .filter_map(|job| {
             let url = job.url(site);
@@ -107,17 +107,31 @@ pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn 
             let page = render_page(site, templates, job);
             crate::timing::slow(&url.to_string(), started);
             match page {
-                Ok(html) => sink
-                    .put(&url.output_file(), html.into_bytes())
-                    .err()
-                    .map(|e| ("public".to_string(), format!("cannot write {url}: {e}"))),
-                Err((tpl, msg)) => Some((tpl, format!("rendering {url}: {msg}"))),
+                Ok(html) => sink.put(&url.output_file(), html.into_bytes()).err().map(|e| {
+                    ("public".to_string(), Pos::START, format!("cannot write {url}: {e}"), String::new())
+                }),
+                Err((tpl, msg)) => {
+                    let (path, pos, msg) = templates.error_at(&tpl, &msg);
+                    Some((path, pos, msg, url.to_string()))
+                }
             }
         })
         .collect();
+    // A template mistake fails every page using it: one line per mistake, naming one page.
+    let mut seen: std::collections::BTreeMap<(String, Pos, String), (String, usize)> = Default::default();
+    for (path, pos, msg, url) in errors {
+        let e = seen.entry((path, pos, msg)).or_insert((url, 0));
+        e.1 += 1;
+    }
     let mut diags = Diagnostics::new();
-    for (path, msg) in errors {
-        diags.error(&path, Pos::START, msg);
+    for ((path, pos, msg), (url, n)) in seen {
+        let pages = match n {
+            1 if url.is_empty() => String::new(),
+            1 => format!(" (rendering {url})"),
+            2 => format!(" (rendering {url} and 1 more page)"),
+            n => format!(" (rendering {url} and {} more pages)", n - 1),
+        };
+        diags.error(&path, pos, format!("{msg}{pages}"));
     }
     diags
 }

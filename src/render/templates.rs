@@ -83,13 +83,15 @@ impl Templates {
         }
         // All at once: templates may extend each other in any order.
         if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str()))) {
-            let msg = e.to_string();
-            let origin = origins
-                .iter()
-                .find(|(n, _)| msg.contains(n.as_str()))
-                .map(|(_, o)| o.clone())
-                .unwrap_or_else(|| "templates".to_string());
-            diags.error(&origin, Pos::START, format!("template error: {}", one_line(&msg)));
+            let msg = one_line(&e.to_string());
+            let (origin, pos) = match locate(&msg) {
+                Some((name, pos)) => (origin_in(&origins, name), pos),
+                None => {
+                    let o = origins.iter().find(|(n, _)| msg.contains(n.as_str())).map(|(_, o)| o.clone());
+                    (o.unwrap_or_else(|| "templates".to_string()), Pos::START)
+                }
+            };
+            diags.error(&origin, pos, format!("template error: {}", without_snippet(&msg)));
         }
         for name in REQUIRED {
             if !diags.has_errors() && !tera.contains_template(name) {
@@ -115,17 +117,49 @@ impl Templates {
         })
     }
 
+    /// Where a rendering error lies: the template file and position Tera names in its
+    /// message (an included partial, say), else the page template's file (`origin`) at 1:1;
+    /// and the message without Tera's source snippet.
+    pub fn error_at(&self, origin: &str, msg: &str) -> (String, Pos, String) {
+        match locate(msg) {
+            Some((name, pos)) => (self.origin(name), pos, without_snippet(msg)),
+            None => (origin.to_string(), Pos::START, without_snippet(msg)),
+        }
+    }
+
     /// The file a template name resolves to, for diagnostics.
     pub fn origin(&self, name: &str) -> String {
-        for candidate in
-            [name.to_string(), format!("{THEME_PREFIX}{name}"), format!("{BUILTIN_PREFIX}{name}")]
-        {
-            if let Some((_, o)) = self.origins.iter().find(|(n, _)| *n == candidate) {
-                return o.clone();
-            }
-        }
-        format!("templates/{name}")
+        origin_in(&self.origins, name)
     }
+}
+
+fn origin_in(origins: &[(String, String)], name: &str) -> String {
+    for candidate in [name.to_string(), format!("{THEME_PREFIX}{name}"), format!("{BUILTIN_PREFIX}{name}")] {
+        if let Some((_, o)) = origins.iter().find(|(n, _)| *n == candidate) {
+            return o.clone();
+        }
+    }
+    format!("templates/{name}")
+}
+
+/// Tera's `--> name:line:col` in a (one-line) message.
+fn locate(msg: &str) -> Option<(&str, Pos)> {
+    let at = &msg[msg.rfind("--> ")? + 4..];
+    let at = at.split_whitespace().next()?;
+    let mut parts = at.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, Pos::new(line, col)))
+}
+
+/// The message before Tera's snippet, without repeated `error:` prefixes.
+fn without_snippet(msg: &str) -> String {
+    let m = msg.split(" --> ").next().unwrap_or(msg).trim();
+    let mut m = m;
+    while let Some(rest) = m.strip_prefix("error: ") {
+        m = rest;
+    }
+    m.replace(": error: ", ": ")
 }
 
 fn one_line(s: &str) -> String {
@@ -152,4 +186,17 @@ fn template_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .collect();
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tera_positions_and_messages() {
+        let msg = "error: Variable `x` is not defined. --> partials/a.html:3:6 | 3 | {{ x }} | ^";
+        assert_eq!(locate(msg), Some(("partials/a.html", Pos::new(3, 6))));
+        assert_eq!(without_snippet(msg), "Variable `x` is not defined.");
+        assert_eq!(locate("no position here"), None);
+    }
 }

@@ -66,7 +66,10 @@ impl Snapshot {
         let bytes = match route {
             Route::Page(job) => match render::render_page(site, &self.templates, &job) {
                 Ok(html) => html.into_bytes(),
-                Err((file, msg)) => return Some(Err(format!("{file}:1:1: error: {msg}"))),
+                Err((file, msg)) => {
+                    let (file, pos, msg) = self.templates.error_at(&file, &msg);
+                    return Some(Err(format!("{file}:{}:{}: error: {msg}", pos.line, pos.col)));
+                }
             },
             Route::SiteFeed => feeds::site_feed(site).into_bytes(),
             Route::EntityFeed(id) => feeds::entity_feed(site, id).into_bytes(),
