@@ -540,11 +540,24 @@ impl Cx<'_> {
                 self.error(pos, format!("`{key}` must not be empty"));
                 None
             }
-            None => {
-                self.error(Pos::START, format!("missing required key `{key}`"));
-                None
-            }
+            None => self.missing(key),
         }
+    }
+
+    /// A required key that is absent (error at 1:1) or present without a value (`title:`,
+    /// error where its value belongs).
+    fn missing<T>(&mut self, key: &str) -> Option<T> {
+        let written = self.yaml.lines().enumerate().find_map(|(i, l)| {
+            let rest = l.strip_prefix(key)?.trim_start();
+            let value = rest.strip_prefix(':')?;
+            let col = l.chars().count() - value.chars().count() + 2;
+            Some(Pos::new(self.line0 + i as u32 + 1, col as u32))
+        });
+        match written {
+            Some(pos) => self.error(pos, format!("`{key}` has no value")),
+            None => self.error(Pos::START, format!("missing required key `{key}`")),
+        }
+        None
     }
 
     fn text_opt(&mut self, v: Option<S>) -> Option<String> {
@@ -662,10 +675,7 @@ impl Cx<'_> {
         let title = self.required(raw.title, "title");
         let date = match raw.date {
             Some(d) => self.full_date(d),
-            None => {
-                self.error(Pos::START, "missing required key `date`");
-                None
-            }
+            None => self.missing("date"),
         };
         let updated = raw.updated.and_then(|d| self.full_date(d));
         let summary = raw.summary.map(|s| self.at(s)).filter(|s| !s.value.trim().is_empty());
@@ -987,7 +997,8 @@ fn yaml_message(full: &str) -> String {
         // "unknown field `tilte`, expected one of `title`, …": name the likely key first.
         let key = rest.split('`').nth(1).unwrap_or("");
         let expected = rest.split_once("expected").map_or("", |(_, e)| e);
-        let known: Vec<&str> = expected.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).collect();
+        let expected = expected.trim_start().strip_prefix("one of").unwrap_or(expected);
+        let known: Vec<&str> = expected.split(',').map(|k| k.trim().trim_matches('`')).collect();
         match known.iter().filter(|k| !k.is_empty()).min_by_key(|k| edit_distance(key, k)) {
             Some(k) if edit_distance(key, k) <= 2 => format!("unknown key `{key}` (did you mean `{k}`?)"),
             _ => format!("unknown key{rest}"),

@@ -496,6 +496,13 @@ impl<'a> Renderer<'a, '_> {
                     };
                     image = Some((src, String::new(), title.to_string()));
                 }
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    // `{#id .class key=value}`: ids and classes are harmless, other attributes
+                    // (`onmouseover=…`) are raw HTML by another name.
+                    let attrs = if self.env.allow_html { attrs } else { Vec::new() };
+                    let classes = classes.into_iter().filter(|c| is_plain_name(c)).collect();
+                    self.emit(Event::Start(Tag::Heading { level, id, classes, attrs }), &mut in_footnote);
+                }
                 Event::Html(h) | Event::InlineHtml(h) if !self.env.allow_html => {
                     self.emit(Event::Text(h), &mut in_footnote);
                 }
@@ -608,6 +615,11 @@ fn href(s: &str) -> String {
     out
 }
 
+/// A class name without anything that could leave the attribute.
+fn is_plain_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
 /// URLs that run code when followed (`javascript:`, `vbscript:`, `data:`), however written:
 /// browsers ignore case, leading spaces and control characters, and tabs or newlines inside.
 fn is_script_url(url: &str) -> bool {
@@ -633,6 +645,8 @@ fn is_generated_id(id: &str) -> bool {
 /// own ids.
 fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // Per base, the next suffix to try: thousands of equal headings stay linear.
+    let mut next_suffix: HashMap<String, usize> = HashMap::default();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: written, .. }) = &events[i] {
@@ -650,10 +664,10 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
                 s => s,
             };
             let mut id = base.clone();
-            let mut n = 1;
+            let n = next_suffix.entry(base.clone()).or_insert(1);
             while used.contains(&id) || is_generated_id(&id) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             used.insert(id.clone());
             if let Event::Start(Tag::Heading { id: hid, .. }) = &mut events[i] {
@@ -785,6 +799,9 @@ mod tests {
         let html = r.html.at("");
         assert!(html.contains("<h2 id=\"kim-jong-un-in-peking\">"), "{html}");
         assert!(html.contains("<h2 id=\"lage-2025\">Lage</h2>"), "{html}");
+        let (r, _) = run("# X {onmouseover=alert(1) .note #id with space}\n", false);
+        let html = r.html.at("");
+        assert!(html.starts_with("<h1 id=\"id\" class=\"note\">X</h1>"), "{html}");
     }
 
     #[test]

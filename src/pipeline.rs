@@ -124,6 +124,8 @@ struct LastRun {
     generation: u64,
     lookups: Vec<Arc<entities::BriefingLookups>>,
     html: Vec<Arc<BriefingHtml>>,
+    /// Per briefing: the diagnostics of its Markdown, reported again when it is reused.
+    html_diags: Vec<Diagnostics>,
     registry: Option<Arc<Registry>>,
     resolved: Vec<Arc<Resolved>>,
     entity_diags: Diagnostics,
@@ -342,7 +344,7 @@ impl Workspace {
         };
         let trust_links = self.link_world == Some(link_world);
         self.link_world = Some(link_world);
-        let html = self.render_briefings(&briefings, &env, trust_links, &mut diags);
+        let (html, html_diags) = self.render_briefings(&briefings, &env, trust_links, &mut diags);
         let mut entity_html = HashMap::default();
         for (id, e) in registry.iter() {
             if let Some(fi) = e.file {
@@ -424,6 +426,7 @@ impl Workspace {
             generation,
             lookups,
             html: html.clone(),
+            html_diags,
             registry: Some(registry.clone()),
             resolved: resolved.clone(),
             entity_diags,
@@ -568,13 +571,14 @@ impl Workspace {
         env: &LinkEnv,
         trust_links: bool,
         diags: &mut Diagnostics,
-    ) -> Vec<Arc<BriefingHtml>> {
+    ) -> (Vec<Arc<BriefingHtml>>, Vec<Diagnostics>) {
         let cache = &self.html;
         let files = &self.files;
         let last = &self.last;
         // The common case after a save: nearly everything is reused as is, in order; the same
         // parsed object at the same position needs no lookup at all.
-        let reused: Vec<Option<Arc<BriefingHtml>>> = briefings
+        // Last run's result comes with last run's diagnostics (a broken link stays reported).
+        let reused: Vec<Option<(Arc<BriefingHtml>, Diagnostics)>> = briefings
             .iter()
             .enumerate()
             .map(|(i, b)| {
@@ -582,13 +586,14 @@ impl Workspace {
                     return None;
                 }
                 if last.same(briefings, i) && i < last.html.len() {
-                    return Some(last.html[i].clone());
+                    let d = last.html_diags.get(i).cloned().unwrap_or_default();
+                    return Some((last.html[i].clone(), d));
                 }
                 match cache.get(&b.rel) {
                     Some((h, CachedHtml::Briefing(cached)))
                         if Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
                     {
-                        Some(cached.clone())
+                        Some((cached.clone(), Diagnostics::new()))
                     }
                     _ => None,
                 }
@@ -598,8 +603,8 @@ impl Workspace {
             .par_iter()
             .zip(reused)
             .map(|(b, reused)| {
-                if let Some(h) = reused {
-                    return (h, Diagnostics::new(), false);
+                if let Some((h, d)) = reused {
+                    return (h, d, false);
                 }
                 let hash = files.get(&b.rel).map_or(0, |f| f.hash);
                 if let Some((h, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
@@ -613,7 +618,9 @@ impl Workspace {
                         }
                         let mut fresh = (**cached).clone();
                         fresh.parts_mut().zip(targets).for_each(|(r, t)| r.targets = t);
-                        return (Arc::new(fresh), Diagnostics::new(), false);
+                        // Renumbered: the cache takes the new version (it must hold for the
+                        // link world recorded below).
+                        return (Arc::new(fresh), Diagnostics::new(), true);
                     }
                 }
                 let mut d = Diagnostics::new();
@@ -660,15 +667,21 @@ impl Workspace {
             })
             .collect();
         let mut out = Vec::with_capacity(results.len());
+        let mut out_diags = Vec::with_capacity(results.len());
         for (b, (h, d, fresh)) in briefings.iter().zip(results) {
-            if fresh && !d.has_errors() {
+            // The cache holds only results valid in this run's link world: a briefing whose
+            // links broke leaves it, so a later run cannot take back the old, good HTML.
+            if d.has_errors() {
+                self.html.remove(&b.rel);
+            } else if fresh {
                 let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
                 self.html.insert(b.rel.clone(), (hash, CachedHtml::Briefing(h.clone())));
             }
-            diags.extend(d);
+            diags.extend(d.clone());
+            out_diags.push(d);
             out.push(h);
         }
-        out
+        (out, out_diags)
     }
 
     fn render_other(
@@ -691,7 +704,9 @@ impl Workspace {
                 Some(t) => {
                     let mut fresh = (**cached).clone();
                     fresh.targets = t;
-                    return Arc::new(fresh);
+                    let fresh = Arc::new(fresh);
+                    self.html.insert(rel.to_string(), (hash, CachedHtml::Other(fresh.clone())));
+                    return fresh;
                 }
                 None => {}
             }
@@ -706,7 +721,9 @@ impl Workspace {
             rel,
             &mut d,
         ));
-        if !d.has_errors() {
+        if d.has_errors() {
+            self.html.remove(rel);
+        } else {
             self.html.insert(rel.to_string(), (hash, CachedHtml::Other(r.clone())));
         }
         diags.extend(d);

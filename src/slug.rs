@@ -18,9 +18,9 @@ impl Slug {
         (!s.is_empty()).then_some(Slug(s))
     }
 
-    /// Accepts a user-written slug only when it already is one.
+    /// Accepts a user-written slug only when it already is one (and fits in a file name).
     pub fn parse(text: &str) -> Option<Slug> {
-        is_valid(text).then(|| Slug(text.to_string()))
+        (is_valid(text) && text.len() <= MAX_LEN).then(|| Slug(text.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -39,6 +39,10 @@ impl fmt::Display for Slug {
         f.write_str(&self.0)
     }
 }
+
+/// Generated slugs are cut to this many bytes (at a hyphen where possible): every slug
+/// becomes a folder name, and file systems stop at 255.
+pub const MAX_LEN: usize = 100;
 
 /// True for `a-z`, `0-9` and hyphens only (FORMAT.md section 2), with at least one letter or
 /// digit.
@@ -95,6 +99,10 @@ pub fn slugify(text: &str, lang: &str) -> String {
             pending_dash = true;
         }
     }
+    if out.len() > MAX_LEN {
+        let cut = out[..MAX_LEN].rfind('-').filter(|i| *i > MAX_LEN / 2).unwrap_or(MAX_LEN);
+        out.truncate(cut);
+    }
     out
 }
 
@@ -148,5 +156,8 @@ mod tests {
         assert!(!is_valid(""));
         assert!(!is_valid("a b"));
         assert!(Slug::from_text("!!!", "de").is_none());
+        let long = slugify(&"wort ".repeat(100), "de");
+        assert!(long.len() <= MAX_LEN && is_valid(&long) && long.ends_with("wort"), "{long}");
+        assert!(Slug::parse(&"a".repeat(MAX_LEN + 1)).is_none());
     }
 }

@@ -262,6 +262,26 @@ fn broken_save_shows_errors_and_keeps_the_last_good_pages() {
 }
 
 #[test]
+fn errors_stay_listed_until_fixed_whatever_is_saved_meanwhile() {
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    // parade.md links to [[xi-kim]]: deleting xi-kim breaks that link.
+    let xi_kim = srv.site.root().join("content/briefings/2025/xi-kim.md");
+    let kept = std::fs::read_to_string(&xi_kim).unwrap();
+    std::fs::remove_file(&xi_kim).unwrap();
+    let first = next(&mut socket, "errors")["errors"].clone();
+    assert!(first.to_string().contains("parade.md:16:"), "{first}");
+    // An unrelated save must not make the broken link disappear from the overlay.
+    let trade = "content/briefings/2025/trade.md";
+    let text = std::fs::read_to_string(srv.site.root().join(trade)).unwrap();
+    srv.site.write(trade, &format!("{text}\nOne more line.\n"));
+    let second = next(&mut socket, "errors")["errors"].clone();
+    assert_eq!(second, first);
+    std::fs::write(&xi_kim, kept).unwrap();
+    next(&mut socket, "reload");
+}
+
+#[test]
 fn template_changes_rerender_without_restart() {
     let srv = start("basic");
     let mut socket = ws(&srv.addr);

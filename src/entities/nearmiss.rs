@@ -8,6 +8,9 @@ use std::sync::Mutex;
 
 /// Shorter names are one edit apart by accident too often ("Ra Mi" vs "Ha Mi").
 const MIN_CHARS: usize = 7;
+/// Names longer than this are not checked: the deletion neighbourhood of a name grows with
+/// the square of its length, and no one misspells a 200-character name by one letter.
+const MAX_CHARS: usize = 120;
 
 #[derive(Debug, Default)]
 pub struct NearMiss {
@@ -27,7 +30,7 @@ fn digits(s: &str) -> String {
 
 impl NearMiss {
     pub fn insert(&mut self, key: &MatchKey, id: EntityId) {
-        if key.as_str().chars().count() < MIN_CHARS {
+        if !(MIN_CHARS..=MAX_CHARS).contains(&key.as_str().chars().count()) {
             return;
         }
         self.exact.insert(key.as_str().to_string(), id);
@@ -58,7 +61,8 @@ impl NearMiss {
                 out.push(id);
             }
         };
-        if key.as_str().chars().count() + 1 < MIN_CHARS {
+        let len = key.as_str().chars().count();
+        if len + 1 < MIN_CHARS || len > MAX_CHARS + 1 {
             return out;
         }
         // One letter missing from the query.
