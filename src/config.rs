@@ -10,7 +10,7 @@ pub const CONFIG_FILE: &str = "site.toml";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: toml::Spanned<String>,
     base_url: Option<toml::Spanned<String>>,
     language: Option<toml::Spanned<String>>,
     theme: Option<toml::Spanned<String>>,
@@ -90,6 +90,9 @@ impl Config {
         let default_tlp = tlp(&raw.default_tlp);
         let publish_tlp = tlp(&raw.publish_tlp);
         let at = |v: &toml::Spanned<String>| pos_at(text, v.span().start);
+        if raw.title.get_ref().trim().is_empty() {
+            diags.error(CONFIG_FILE, at(&raw.title), "`title` must not be empty");
+        }
         if let Some(u) = &raw.base_url
             && !is_http_url(u.get_ref())
             && u.get_ref() != "/"
@@ -132,7 +135,7 @@ impl Config {
         };
         Ok(Config {
             root: root.to_path_buf(),
-            title: raw.title,
+            title: raw.title.into_inner(),
             base_url,
             language,
             theme,

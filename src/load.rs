@@ -109,6 +109,13 @@ pub fn classify(rel_in_content: &Path) -> Option<FileKind> {
 pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
     let content = root.join(CONTENT_DIR);
     let mut found = Vec::new();
+    // A file where a section folder belongs would silently give an empty site.
+    for section in ["", "briefings", "people", "organisations", "countries", "pages"] {
+        let p = if section.is_empty() { content.clone() } else { content.join(section) };
+        if p.exists() && !p.is_dir() {
+            diags.error(&rel_path(root, &p), Pos::START, "expected a folder, found a file");
+        }
+    }
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()

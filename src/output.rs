@@ -22,7 +22,22 @@ fn check_path(path: &str) -> io::Result<()> {
     if path.is_empty() || path.starts_with('/') || path.split('/').any(|seg| seg == ".." || seg.is_empty()) {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {path}")));
     }
+    if path.split('/').any(|seg| seg.len() > 255) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a name in the path is longer than 255 bytes",
+        ));
+    }
     Ok(())
+}
+
+/// Writes nothing, but refuses what a real folder would (`check`).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, path: &str, _bytes: Vec<u8>) -> io::Result<()> {
+        check_path(path)
+    }
 }
 
 /// Stages changed files for an output folder.

@@ -100,6 +100,9 @@ fn site_templates_override_the_theme_one_by_one() {
         lines[0].starts_with("templates/partials/oops.html:2:6: error: Variable `undefined_thing`"),
         "{lines:?}"
     );
+    let check = s.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1), "check renders too");
+    assert_eq!(stderr(&check), err);
 }
 
 #[test]

@@ -103,12 +103,27 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Some(problem) = unsafe_output(&config.output_dir, &config.root) {
+        eprintln!(
+            "error: the output folder {} {problem}; choose another output_dir",
+            config.output_dir.display()
+        );
+        return super::EXIT_USAGE;
+    }
     let (site, mut diags) = pipeline::load_site(&config);
     if let Some(site) = &site {
         diags.extend(output::hidden_statics(&config, site));
     }
-    if let Err(d) = Templates::load(&config) {
-        diags.extend(d);
+    match Templates::load(&config) {
+        // Rendering finds what only rendering can (a template's runtime error), so `check`
+        // reports exactly what `build` would; the pages are thrown away.
+        Ok(templates) if !diags.has_errors() => {
+            if let Some(site) = &site {
+                diags.extend(render::render_site(site, &templates, &output::Discard));
+            }
+        }
+        Ok(_) => {}
+        Err(d) => diags.extend(d),
     }
     if report(diags, format) { EXIT_CONTENT } else { EXIT_OK }
 }
