@@ -382,7 +382,7 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
         diags.error(&file.rel, Pos::START, "missing front matter: the file must start with a line `---`, then YAML, then a closing `---` line");
         return None;
     };
-    let mut cx = Cx { rel: &file.rel, yaml: split.yaml, line0: split.yaml_line - 1, diags };
+    let mut cx = Cx { rel: &file.rel, yaml: split.yaml, line0: split.yaml_line - 1, cut: Vec::new(), diags };
     let body = Body { text: split.body.to_string(), line: body_line(&file.text, &split) };
     match file.kind {
         FileKind::Briefing => {
@@ -458,6 +458,8 @@ struct Cx<'a> {
     line0: u32,
     /// The front matter's YAML, to see how a scalar is written.
     yaml: &'a str,
+    /// Top-level keys cut out after an error in their value, so their absence is no error.
+    cut: Vec<String>,
     diags: &'a mut Diagnostics,
 }
 
@@ -509,17 +511,32 @@ impl Cx<'_> {
             Ok(v) => return Some(v),
             Err(e) => e,
         };
-        // An unknown key must not hide the file's other errors: report it, blank it out (line
-        // numbers stay) and parse again, as long as the key is one we can cut cleanly.
+        // An unknown key or a value of the wrong shape must not hide the file's other errors:
+        // report it, blank out the key (line numbers stay) and parse again, as long as the
+        // key is one we can cut cleanly. Syntax errors stop here: what follows is unreliable.
         let mut text = yaml.to_string();
         let mut e = e;
         for _ in 0..64 {
             let loc = e.location();
-            let message = yaml_message(&e.to_string());
+            let (message, shape) = yaml_message(&e.to_string());
             let pos = loc.map_or(Pos::START, |l| self.pos(&l));
             self.error(pos, message.clone());
-            let loc = loc.filter(|_| message.starts_with("unknown key"))?;
-            if !blank_block_key(&mut text, loc.line() as usize, loc.column() as usize) {
+            let loc = loc?;
+            let (line, col) = (loc.line() as usize, loc.column() as usize);
+            let cut = if message.starts_with("unknown key") {
+                blank_block_key(&mut text, line, col)
+            } else if shape {
+                match top_level_key(&text, line) {
+                    Some((key_line, key)) => {
+                        self.cut.push(key);
+                        blank_block_key(&mut text, key_line, 1)
+                    }
+                    None => false,
+                }
+            } else {
+                false
+            };
+            if !cut {
                 return None;
             }
             let options = serde_saphyr::options! { with_snippet: false };
@@ -547,6 +564,9 @@ impl Cx<'_> {
     /// A required key that is absent (error at 1:1) or present without a value (`title:`,
     /// error where its value belongs).
     fn missing<T>(&mut self, key: &str) -> Option<T> {
+        if self.cut.iter().any(|k| k == key) {
+            return None;
+        }
         let written = self.yaml.lines().enumerate().find_map(|(i, l)| {
             let rest = l.strip_prefix(key)?.trim_start();
             let value = rest.strip_prefix(':')?;
@@ -968,7 +988,10 @@ fn blank_block_key(text: &mut String, line: usize, col: usize) -> bool {
     let mut end = line_end(start);
     for &s in &starts[line..] {
         let l = &text[s..line_end(s)];
-        if !l.trim().is_empty() && l.len() - l.trim_start_matches(' ').len() <= indent {
+        let ind = l.len() - l.trim_start_matches(' ').len();
+        // A list may sit at its key's own indentation (`actors:` then `- a`).
+        let own_list = ind == indent && (l.trim() == "-" || l.trim_start().starts_with("- "));
+        if !l.trim().is_empty() && ind <= indent && !own_list {
             break;
         }
         end = line_end(s);
@@ -978,8 +1001,29 @@ fn blank_block_key(text: &mut String, line: usize, col: usize) -> bool {
     true
 }
 
-/// serde-saphyr's message without its own `error: line N column M:` prefix and snippet.
-fn yaml_message(full: &str) -> String {
+/// The top-level key whose value holds YAML line `line` (1-based): its line and name.
+fn top_level_key(text: &str, line: usize) -> Option<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    (1..=line.min(lines.len())).rev().find_map(|n| {
+        let l = lines[n - 1];
+        let starts_key = l.starts_with(|c: char| !(c.is_whitespace() || c == '#' || c == '-'));
+        let key = l.split_once(':').map(|(k, _)| k.trim().to_string())?;
+        starts_key.then_some((n, key))
+    })
+}
+
+/// Values of the wrong shape (valid YAML, wrong type), as serde-saphyr words them, and as we
+/// say it to a user.
+const SHAPE_ERRORS: &[(&str, &str)] = &[
+    ("expected sequence start", "expected a list (`[a, b]`)"),
+    ("expected mapping start", "expected a map (`{key: value}`)"),
+    ("expected string scalar", "expected a single value, not a list or a map"),
+    ("invalid boolean", "expected true or false"),
+];
+
+/// serde-saphyr's message without its own `error: line N column M:` prefix and snippet; and
+/// whether it is about a value's shape rather than YAML syntax.
+fn yaml_message(full: &str) -> (String, bool) {
     let first = full.lines().next().unwrap_or(full);
     let mut m = first.strip_prefix("error: ").unwrap_or(first);
     if let Some(rest) = m.strip_prefix("line ")
@@ -993,7 +1037,10 @@ fn yaml_message(full: &str) -> String {
         Some(i) if m[i..].contains(", column ") => m[..i].to_string(),
         _ => m,
     };
-    if let Some(rest) = m.strip_prefix("unknown field") {
+    if let Some((_, friendly)) = SHAPE_ERRORS.iter().find(|(theirs, _)| m.starts_with(theirs)) {
+        return (friendly.to_string(), true);
+    }
+    let text = if let Some(rest) = m.strip_prefix("unknown field") {
         // "unknown field `tilte`, expected one of `title`, …": name the likely key first.
         let key = rest.split('`').nth(1).unwrap_or("");
         let expected = rest.split_once("expected").map_or("", |(_, e)| e);
@@ -1005,7 +1052,8 @@ fn yaml_message(full: &str) -> String {
         }
     } else {
         format!("invalid YAML: {m}")
-    }
+    };
+    (text, false)
 }
 
 /// Levenshtein distance, for suggestions among a handful of short keys.
@@ -1116,6 +1164,17 @@ mod tests {
         assert_eq!(at("\"quoted\""), (4, 11, 0));
         assert_eq!(at("'single'"), (4, 11, 0));
         assert_eq!(at("|\n  first\n  second"), (5, 3, 2));
+    }
+
+    #[test]
+    fn wrong_shapes_do_not_hide_other_errors() {
+        let (_, d) = parse_briefing(
+            "---\ntitle: [T]\ndate: 2025-09-04\nactors: Kim\ndraft: maybe\ntags:\n- a\n- [b]\ntlp: orange\n---\n",
+        );
+        let at: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at, [(2, 8), (4, 9), (5, 8), (8, 3), (9, 6)], "{d:#?}");
+        assert_eq!(d[1].message, "expected a list (`[a, b]`)");
+        assert!(!d.iter().any(|d| d.message.contains("title")), "a cut key is not also missing");
     }
 
     #[test]
