@@ -516,6 +516,14 @@ impl Cx<'_> {
         // key is one we can cut cleanly. Syntax errors stop here: what follows is unreliable.
         let mut text = yaml.to_string();
         let mut e = e;
+        // A streaming parser may meet a wrong shape (`title: [`) before the syntax error after
+        // it; the syntax error is the one to report.
+        if let Err(syntax) = serde_saphyr::from_str_with_options::<de::IgnoredAny>(
+            yaml,
+            serde_saphyr::options! { with_snippet: false },
+        ) {
+            e = syntax;
+        }
         for _ in 0..64 {
             let loc = e.location();
             let (message, shape) = yaml_message(&e.to_string());
