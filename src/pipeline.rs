@@ -126,6 +126,9 @@ struct LastRun {
     html: Vec<Arc<BriefingHtml>>,
     /// Per briefing: the diagnostics of its Markdown, reported again when it is reused.
     html_diags: Vec<Diagnostics>,
+    /// The link world `html` was rendered in. Runs with errors do not replace `LastRun`, so
+    /// this may be older than `Workspace::link_world`.
+    link_world: Option<u64>,
     registry: Option<Arc<Registry>>,
     resolved: Vec<Arc<Resolved>>,
     entity_diags: Diagnostics,
@@ -344,7 +347,8 @@ impl Workspace {
         };
         let trust_links = self.link_world == Some(link_world);
         self.link_world = Some(link_world);
-        let (html, html_diags) = self.render_briefings(&briefings, &env, trust_links, &mut diags);
+        let trust_last = trust_links && self.last.link_world == Some(link_world);
+        let (html, html_diags) = self.render_briefings(&briefings, &env, trust_links, trust_last, &mut diags);
         let mut entity_html = HashMap::default();
         for (id, e) in registry.iter() {
             if let Some(fi) = e.file {
@@ -427,6 +431,7 @@ impl Workspace {
             lookups,
             html: html.clone(),
             html_diags,
+            link_world: Some(link_world),
             registry: Some(registry.clone()),
             resolved: resolved.clone(),
             entity_diags,
@@ -570,6 +575,7 @@ impl Workspace {
         briefings: &[Arc<Briefing>],
         env: &LinkEnv,
         trust_links: bool,
+        trust_last: bool,
         diags: &mut Diagnostics,
     ) -> (Vec<Arc<BriefingHtml>>, Vec<Diagnostics>) {
         let cache = &self.html;
@@ -585,7 +591,7 @@ impl Workspace {
                 if !trust_links {
                     return None;
                 }
-                if last.same(briefings, i) && i < last.html.len() {
+                if trust_last && last.same(briefings, i) && i < last.html.len() {
                     let d = last.html_diags.get(i).cloned().unwrap_or_default();
                     return Some((last.html[i].clone(), d));
                 }

@@ -277,6 +277,15 @@ fn errors_stay_listed_until_fixed_whatever_is_saved_meanwhile() {
     srv.site.write(trade, &format!("{text}\nOne more line.\n"));
     let second = next(&mut socket, "errors")["errors"].clone();
     assert_eq!(second, first);
+    // A new briefing in the deleted one's place, then a save of a withheld one: the list of
+    // published briefings looks as it did before the deletion, but the link is still broken.
+    srv.site.write("content/briefings/2025/stand-in.md", "---\ntitle: Stand-in\ndate: 2025-09-04\n---\nx\n");
+    assert!(next(&mut socket, "errors")["errors"].to_string().contains("parade.md:16:"));
+    let secret = "content/briefings/2025/secret.md";
+    let text = std::fs::read_to_string(srv.site.root().join(secret)).unwrap();
+    srv.site.write(secret, &format!("{text}\nMore.\n"));
+    let third = next(&mut socket, "errors")["errors"].clone();
+    assert!(third.to_string().contains("parade.md:16:"), "{third}");
     std::fs::write(&xi_kim, kept).unwrap();
     next(&mut socket, "reload");
 }
