@@ -384,6 +384,8 @@ impl Workspace {
         // links, tags, events and sources (a body or title edit leaves it as it was).
         let last = &self.last;
         let index_unchanged = last.index.is_some()
+            // A registry file added or removed gives or takes an entity's page.
+            && last.generation == generation
             && last.extra_pages == extra_pages
             && last.briefings.len() == briefings.len()
             && last.resolved.len() == briefings.len()
