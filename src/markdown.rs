@@ -226,9 +226,27 @@ struct LinkRecord {
 /// targets as they are numbered now (indices may shift between runs), or `None` when the HTML
 /// must be rendered again.
 pub fn revalidate(r: &Rendered, env: &LinkEnv) -> Option<Vec<Target>> {
+    revalidate_with(r, env, &ResolveMemo::default())
+}
+
+/// Resolutions shared by the revalidation of many texts: thousands of briefings link to the
+/// same few hundred targets, and each is resolved once.
+#[derive(Default)]
+pub struct ResolveMemo(std::sync::Mutex<HashMap<String, Option<Target>>>);
+
+/// `revalidate`, resolving each distinct link text once across calls sharing `memo`.
+pub fn revalidate_with(r: &Rendered, env: &LinkEnv, memo: &ResolveMemo) -> Option<Vec<Target>> {
     let mut targets = Vec::with_capacity(r.targets.len());
     for rec in r.links.iter() {
-        let t = env.resolve(&rec.raw).ok()?;
+        let known = memo.0.lock().unwrap_or_else(|e| e.into_inner()).get(&rec.raw).copied();
+        let t = match known {
+            Some(t) => t,
+            None => {
+                let t = env.resolve(&rec.raw).ok();
+                memo.0.lock().unwrap_or_else(|e| e.into_inner()).insert(rec.raw.clone(), t);
+                t
+            }
+        }?;
         if !env.target_is(t, &rec.url, &rec.label) {
             return None;
         }

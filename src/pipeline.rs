@@ -607,6 +607,7 @@ impl Workspace {
                 }
             })
             .collect();
+        let memo = markdown::ResolveMemo::default();
         let results: Vec<(Arc<BriefingHtml>, Diagnostics, bool)> = briefings
             .par_iter()
             .zip(reused)
@@ -619,7 +620,7 @@ impl Workspace {
                     && *h == hash
                 {
                     let targets: Option<Vec<Vec<Target>>> =
-                        cached.parts().map(|r| markdown::revalidate(r, env)).collect();
+                        cached.parts().map(|r| markdown::revalidate_with(r, env, &memo)).collect();
                     if let Some(targets) = targets {
                         if cached.parts().zip(&targets).all(|(r, t)| r.targets == *t) {
                             return (cached.clone(), Diagnostics::new(), false);

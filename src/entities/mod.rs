@@ -11,6 +11,7 @@ use crate::frontmatter::{At, Briefing, EntityFile, EntityKind};
 use crate::slug::Slug;
 use key::MatchKey;
 use nearmiss::NearMiss;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fmt;
 use std::sync::Arc;
@@ -671,7 +672,7 @@ pub fn resolve_all(
         Lookup::Implicit { slug, .. } => ids[slug],
     };
     let resolved = lookups
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, l)| {
             if let Some(r) = reuse.and_then(|f| f(i)) {
