@@ -298,6 +298,8 @@ pub struct KeyJudgment {
     pub pos: Pos,
     /// The indentation of the text's further lines.
     pub indent: u32,
+    /// The text as written in the file, from `pos` on (see `markdown::Place::Inline`).
+    pub raw: Arc<str>,
     pub likelihood: Option<Likelihood>,
     pub confidence: Option<Confidence>,
     pub sources: Vec<usize>,
@@ -320,6 +322,8 @@ pub struct Briefing {
     pub summary: Option<At<String>>,
     /// The indentation of the summary's further lines.
     pub summary_indent: u32,
+    /// The summary as written in the file, from its start on.
+    pub summary_raw: Arc<str>,
     pub lang: String,
     pub slug: At<Slug>,
     pub draft: bool,
@@ -491,6 +495,23 @@ impl Cx<'_> {
             }
             _ => (pos, next_indent),
         }
+    }
+
+    /// The source of a scalar starting at `start`: the rest of its first line, then the
+    /// following lines indented deeper than its key (`indent` columns or more).
+    fn scalar_source(&self, start: Pos, indent: u32) -> Arc<str> {
+        let mut lines = self.yaml.lines().skip(start.line.saturating_sub(self.line0 + 1) as usize);
+        let Some(first) = lines.next() else { return Arc::from("") };
+        let mut out: String = first.chars().skip(start.col.saturating_sub(1) as usize).collect();
+        for l in lines {
+            let ind = (l.len() - l.trim_start_matches(' ').len()) as u32;
+            if !l.trim().is_empty() && (indent == 0 || ind < indent) {
+                break;
+            }
+            out.push('\n');
+            out.push_str(l);
+        }
+        Arc::from(out)
     }
 
     fn at(&self, s: S) -> At<String> {
@@ -707,12 +728,13 @@ impl Cx<'_> {
         };
         let updated = raw.updated.and_then(|d| self.full_date(d));
         let summary = raw.summary.map(|s| self.at(s)).filter(|s| !s.value.trim().is_empty());
-        let (summary, summary_indent) = match summary {
+        let (summary, summary_indent, summary_raw) = match summary {
             Some(s) => {
                 let (pos, indent) = self.text_start(s.pos);
-                (Some(At::new(s.value, pos)), indent)
+                let raw = self.scalar_source(pos, indent);
+                (Some(At::new(s.value, pos)), indent, raw)
             }
-            None => (None, 0),
+            None => (None, 0, Arc::from("")),
         };
         let lang = self.lang(raw.lang).unwrap_or_else(|| defaults.language.to_string());
         let slug = self.slug(raw.slug, &file.stem, defaults.language);
@@ -907,6 +929,7 @@ impl Cx<'_> {
                     text,
                     pos: text_start.0,
                     indent: text_start.1,
+                    raw: self.scalar_source(text_start.0, text_start.1),
                     likelihood,
                     confidence,
                     sources: srcs,
@@ -930,6 +953,7 @@ impl Cx<'_> {
             updated,
             summary,
             summary_indent,
+            summary_raw,
             lang,
             slug: slug.unwrap_or_else(fallback_slug),
             draft: raw.draft.is_some_and(|d| d.value),

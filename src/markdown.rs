@@ -184,23 +184,45 @@ impl LinkEnv<'_> {
 
 /// Where a Markdown text sits in its file, to turn offsets into file positions.
 #[derive(Debug, Clone, Copy)]
-pub enum Place {
+pub enum Place<'a> {
     /// A body starting at the beginning of this file line.
     Body { line: u32 },
     /// A YAML scalar whose text starts at `pos` (after any quote or block indicator) and
-    /// whose further lines are indented by `indent` columns (a summary, a judgment).
-    Inline { pos: Pos, indent: u32 },
+    /// whose further lines are indented by `indent` columns (a summary, a judgment). `raw` is
+    /// the scalar as written from `pos` on (whole lines after the first), for values whose
+    /// text is not their source (folded lines, escapes).
+    Inline { pos: Pos, indent: u32, raw: &'a str },
 }
 
-impl Place {
+impl Place<'_> {
     fn pos(self, text: &str, offset: usize) -> Pos {
         let p = pos_at(text, offset);
         match self {
             Place::Body { line } => Pos::new(line + p.line - 1, p.col),
+            Place::Inline { pos, raw, .. } if let Some(at) = find_in_source(text, offset, raw) => {
+                let q = pos_at(raw, at);
+                if q.line == 1 {
+                    Pos::new(pos.line, pos.col + q.col - 1)
+                } else {
+                    Pos::new(pos.line + q.line - 1, q.col)
+                }
+            }
             Place::Inline { pos, .. } if p.line == 1 => Pos::new(pos.line, pos.col + p.col - 1),
-            Place::Inline { pos, indent } => Pos::new(pos.line + p.line - 1, indent + p.col),
+            Place::Inline { pos, indent, .. } => Pos::new(pos.line + p.line - 1, indent + p.col),
         }
     }
+}
+
+/// Where the word at `offset` of a decoded YAML value was written in its source: the same
+/// occurrence of the same word. `None` when the source spells it differently.
+fn find_in_source(text: &str, offset: usize, raw: &str) -> Option<usize> {
+    let rest = text.get(offset..)?;
+    let word = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
+    if word.is_empty() || raw.is_empty() {
+        return None;
+    }
+    let nth = text[..offset].matches(word).count();
+    raw.match_indices(word).nth(nth).map(|(i, _)| i)
 }
 
 /// The rendered HTML and what it links to.
@@ -280,7 +302,7 @@ pub struct Citations<'a> {
 /// Renders Markdown. `citations` is `Some` where citations are allowed (briefings).
 pub fn render(
     text: &str,
-    place: Place,
+    place: Place<'_>,
     inline: bool,
     citations: Option<Citations<'_>>,
     env: &LinkEnv,
@@ -358,7 +380,7 @@ impl Footnotes {
 
 struct Renderer<'a, 'd> {
     text: &'a str,
-    place: Place,
+    place: Place<'a>,
     citations: Option<Citations<'a>>,
     env: &'a LinkEnv<'a>,
     rel: &'a str,
@@ -830,6 +852,19 @@ mod tests {
         let notes = &html[html.find("<section class=\"footnotes\"").unwrap()..];
         assert!(notes.find("First.").unwrap() < notes.find("Second.").unwrap(), "{notes}");
         assert!(html.find("After.").unwrap() < html.find("<section").unwrap());
+    }
+
+    #[test]
+    fn inline_positions_follow_the_source_as_written() {
+        // `summary: >` folded over two lines, the link on the second (file line 6).
+        let place = Place::Inline { pos: Pos::new(5, 3), indent: 2, raw: "line1\n  see [[x]] and [[x]]" };
+        let text = "line1 see [[x]] and [[x]]";
+        assert_eq!(place.pos(text, text.find("x]]").unwrap()), Pos::new(6, 9));
+        assert_eq!(place.pos(text, text.rfind("x]]").unwrap()), Pos::new(6, 19));
+        // Escapes before the link in a double-quoted value.
+        let place = Place::Inline { pos: Pos::new(4, 11), indent: 0, raw: "\\\"q\\\" [[y]]\"" };
+        let text = "\"q\" [[y]]";
+        assert_eq!(place.pos(text, text.find("y]]").unwrap()), Pos::new(4, 19));
     }
 
     #[test]

@@ -649,7 +649,7 @@ impl Workspace {
                 let summary = b.summary.as_ref().map(|s| {
                     markdown::render(
                         &s.value,
-                        Place::Inline { pos: s.pos, indent: b.summary_indent },
+                        Place::Inline { pos: s.pos, indent: b.summary_indent, raw: &b.summary_raw },
                         true,
                         shown_elsewhere,
                         env,
@@ -663,7 +663,7 @@ impl Workspace {
                     .map(|k| {
                         markdown::render(
                             &k.text,
-                            Place::Inline { pos: k.pos, indent: k.indent },
+                            Place::Inline { pos: k.pos, indent: k.indent, raw: &k.raw },
                             true,
                             srcs,
                             env,

@@ -769,6 +769,7 @@ mod tests {
             updated: None,
             summary: None,
             summary_indent: 0,
+            summary_raw: Arc::from(""),
             lang: "de".into(),
             slug: At::new(Slug::parse("b").unwrap(), Pos::START),
             draft: false,
