@@ -144,7 +144,7 @@ impl PartialDate {
         let names = Lang::of(lang);
         let core = match (self.month, self.day) {
             (None, _) => self.year.to_string(),
-            (Some(m), None) => format!("{} {}", names.month(m), self.year),
+            (Some(m), None) => names.month_year(m, self.year),
             (Some(m), Some(d)) => names.full(self.year, m, d),
         };
         match self.qualifier {
@@ -258,15 +258,29 @@ pub fn display_full(d: Date, lang: &str) -> String {
     Lang::of(lang).full(d.year(), d.month() as u8, d.day() as u8)
 }
 
-/// Month names and date order per language; anything but German falls back to English.
+/// Month names and date order per language; other languages fall back to English.
 enum Lang {
     De,
     En,
+    Fr,
+    Es,
 }
 
 impl Lang {
     fn of(lang: &str) -> Lang {
-        if lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de")) { Lang::De } else { Lang::En }
+        match lang.get(..2).map(|p| p.to_ascii_lowercase()).as_deref() {
+            Some("de") => Lang::De,
+            Some("fr") => Lang::Fr,
+            Some("es") => Lang::Es,
+            _ => Lang::En,
+        }
+    }
+
+    fn month_year(&self, m: u8, y: i16) -> String {
+        match self {
+            Lang::Es => format!("{} de {y}", self.month(m)),
+            _ => format!("{} {y}", self.month(m)),
+        }
     }
 
     fn month(&self, m: u8) -> &'static str {
@@ -298,10 +312,40 @@ impl Lang {
             "November",
             "December",
         ];
+        const FR: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        const ES: [&str; 12] = [
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ];
         let i = (m.clamp(1, 12) - 1) as usize;
         match self {
             Lang::De => DE[i],
             Lang::En => EN[i],
+            Lang::Fr => FR[i],
+            Lang::Es => ES[i],
         }
     }
 
@@ -309,13 +353,17 @@ impl Lang {
         match self {
             Lang::De => format!("{d}. {} {y}", self.month(m)),
             Lang::En => format!("{d} {} {y}", self.month(m)),
+            Lang::Fr if d == 1 => format!("1er {} {y}", self.month(m)),
+            Lang::Fr => format!("{d} {} {y}", self.month(m)),
+            Lang::Es => format!("{d} de {} de {y}", self.month(m)),
         }
     }
 
     fn circa(&self) -> &'static str {
         match self {
-            Lang::De => "ca.",
+            Lang::De | Lang::Es => "ca.",
             Lang::En => "c.",
+            Lang::Fr => "vers",
         }
     }
 }
@@ -378,6 +426,12 @@ mod tests {
         assert_eq!(e("2023-09?").display("de"), "September 2023 (?)");
         assert_eq!(e("1950/1953").display("de"), "1950 – 1953");
         assert_eq!(e("2019-06").machine(), "2019-06");
+        assert_eq!(e("2019-06").display("fr"), "juin 2019");
+        assert_eq!(e("2025-09-01").display("fr-CA"), "1er septembre 2025");
+        assert_eq!(e("2006~").display("fr"), "vers 2006");
+        assert_eq!(e("2019-06").display("es"), "junio de 2019");
+        assert_eq!(e("2025-09-04").display("es"), "4 de septiembre de 2025");
+        assert_eq!(e("2019-06").display("ko"), "June 2019", "others fall back to English");
     }
 
     #[test]
