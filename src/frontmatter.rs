@@ -651,9 +651,7 @@ impl Cx<'_> {
     fn url_opt(&mut self, v: Option<S>, key: &str) -> Option<String> {
         let a = self.at(v?);
         let u = a.value.trim();
-        let ok =
-            ["http://", "https://"].iter().any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p))
-                && !u.contains(char::is_whitespace);
+        let ok = crate::config::is_http_url(u) && !u.contains(char::is_whitespace);
         if !ok {
             self.error(a.pos, format!("`{key}` must be an http or https URL, found \"{u}\""));
             return None;

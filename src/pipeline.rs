@@ -99,10 +99,10 @@ pub struct Workspace {
     files: BTreeMap<String, FileEntry>,
     /// Warnings about files outside the content sections.
     discover_diags: Diagnostics,
-    html: HashMap<String, (u64, CachedHtml)>,
+    /// Rendered Markdown by file: the file's hash, the link world it was last checked in
+    /// (valid without a check only in that world), the result.
+    html: HashMap<String, (u64, u64, CachedHtml)>,
     registry: Option<RegistryCache>,
-    /// Fingerprint of everything wikilinks resolve against, as of the last run.
-    link_world: Option<u64>,
     /// Per briefing file: its hash, the registry generation and its lookups.
     lookups: HashMap<String, (u64, u64, Arc<entities::BriefingLookups>)>,
     /// Fingerprint of the last entity numbering, and per briefing the lookups it resolved from
@@ -176,7 +176,6 @@ impl Workspace {
             discover_diags: Diagnostics::new(),
             html: HashMap::default(),
             registry: None,
-            link_world: None,
             lookups: HashMap::default(),
             resolution: None,
             resolved: HashMap::default(),
@@ -345,23 +344,23 @@ impl Workspace {
             (config.allow_html, lang).hash(&mut h);
             h.finish()
         };
-        let trust_links = self.link_world == Some(link_world);
-        self.link_world = Some(link_world);
-        let trust_last = trust_links && self.last.link_world == Some(link_world);
-        let (html, html_diags) = self.render_briefings(&briefings, &env, trust_links, trust_last, &mut diags);
+        // Cached Markdown carries the link world it was last checked in; last run's results
+        // theirs (runs with errors do not replace them).
+        let trust_last = self.last.link_world == Some(link_world);
+        let (html, html_diags) = self.render_briefings(&briefings, &env, link_world, trust_last, &mut diags);
         let mut entity_html = HashMap::default();
         for (id, e) in registry.iter() {
             if let Some(fi) = e.file {
                 let f = &gated.entity_files[fi];
                 if !f.body.text.trim().is_empty() {
-                    entity_html.insert(id, self.render_other(&f.rel, &f.body, &env, trust_links, &mut diags));
+                    entity_html.insert(id, self.render_other(&f.rel, &f.body, &env, link_world, &mut diags));
                 }
             }
         }
         let page_html: Vec<Arc<Rendered>> = gated
             .pages
             .iter()
-            .map(|p| self.render_other(&p.rel, &p.body, &env, trust_links, &mut diags))
+            .map(|p| self.render_other(&p.rel, &p.body, &env, link_world, &mut diags))
             .collect();
         timer.lap("markdown");
         if diags.has_errors() {
@@ -576,7 +575,7 @@ impl Workspace {
         &mut self,
         briefings: &[Arc<Briefing>],
         env: &LinkEnv,
-        trust_links: bool,
+        world: u64,
         trust_last: bool,
         diags: &mut Diagnostics,
     ) -> (Vec<Arc<BriefingHtml>>, Vec<Diagnostics>) {
@@ -590,16 +589,13 @@ impl Workspace {
             .iter()
             .enumerate()
             .map(|(i, b)| {
-                if !trust_links {
-                    return None;
-                }
                 if trust_last && last.same(briefings, i) && i < last.html.len() {
                     let d = last.html_diags.get(i).cloned().unwrap_or_default();
                     return Some((last.html[i].clone(), d));
                 }
                 match cache.get(&b.rel) {
-                    Some((h, CachedHtml::Briefing(cached)))
-                        if Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
+                    Some((h, w, CachedHtml::Briefing(cached)))
+                        if *w == world && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
                     {
                         Some((cached.clone(), Diagnostics::new()))
                     }
@@ -616,14 +612,15 @@ impl Workspace {
                     return (h, d, false);
                 }
                 let hash = files.get(&b.rel).map_or(0, |f| f.hash);
-                if let Some((h, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
+                if let Some((h, _, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
                     && *h == hash
                 {
                     let targets: Option<Vec<Vec<Target>>> =
                         cached.parts().map(|r| markdown::revalidate_with(r, env, &memo)).collect();
                     if let Some(targets) = targets {
                         if cached.parts().zip(&targets).all(|(r, t)| r.targets == *t) {
-                            return (cached.clone(), Diagnostics::new(), false);
+                            // Checked in this world: stored again with its stamp.
+                            return (cached.clone(), Diagnostics::new(), true);
                         }
                         let mut fresh = (**cached).clone();
                         fresh.parts_mut().zip(targets).for_each(|(r, t)| r.targets = t);
@@ -684,7 +681,12 @@ impl Workspace {
                 self.html.remove(&b.rel);
             } else if fresh {
                 let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
-                self.html.insert(b.rel.clone(), (hash, CachedHtml::Briefing(h.clone())));
+                match self.html.get_mut(&b.rel) {
+                    Some(entry) => *entry = (hash, world, CachedHtml::Briefing(h.clone())),
+                    None => {
+                        self.html.insert(b.rel.clone(), (hash, world, CachedHtml::Briefing(h.clone())));
+                    }
+                }
             }
             diags.extend(d.clone());
             out_diags.push(d);
@@ -698,26 +700,26 @@ impl Workspace {
         rel: &str,
         body: &frontmatter::Body,
         env: &LinkEnv,
-        trust_links: bool,
+        world: u64,
         diags: &mut Diagnostics,
     ) -> Arc<Rendered> {
         let hash = self.files.get(rel).map_or(0, |f| f.hash);
-        if let Some((h, CachedHtml::Other(cached))) = self.html.get(rel)
+        if let Some((h, w, CachedHtml::Other(cached))) = self.html.get(rel)
             && *h == hash
         {
-            if trust_links {
+            if *w == world {
                 return cached.clone();
             }
-            match markdown::revalidate(cached, env) {
-                Some(t) if t == cached.targets => return cached.clone(),
-                Some(t) => {
+            if let Some(t) = markdown::revalidate(cached, env) {
+                let checked = if t == cached.targets {
+                    cached.clone()
+                } else {
                     let mut fresh = (**cached).clone();
                     fresh.targets = t;
-                    let fresh = Arc::new(fresh);
-                    self.html.insert(rel.to_string(), (hash, CachedHtml::Other(fresh.clone())));
-                    return fresh;
-                }
-                None => {}
+                    Arc::new(fresh)
+                };
+                self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(checked.clone())));
+                return checked;
             }
         }
         let mut d = Diagnostics::new();
@@ -733,7 +735,7 @@ impl Workspace {
         if d.has_errors() {
             self.html.remove(rel);
         } else {
-            self.html.insert(rel.to_string(), (hash, CachedHtml::Other(r.clone())));
+            self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(r.clone())));
         }
         diags.extend(d);
         r

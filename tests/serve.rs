@@ -291,6 +291,23 @@ fn errors_stay_listed_until_fixed_whatever_is_saved_meanwhile() {
 }
 
 #[test]
+fn a_page_skipped_for_a_while_is_checked_again() {
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    srv.site.write("content/pages/about.md", "---\ntitle: About\n---\nSee [[trade]].\n");
+    next(&mut socket, "reload");
+    // A second page on the same URL: both are left out while the clash lasts…
+    srv.site.write("content/pages/about-too.md", "---\ntitle: Also\nslug: about\n---\nx\n");
+    next(&mut socket, "errors");
+    // …and meanwhile the briefing the first one links to goes.
+    std::fs::remove_file(srv.site.root().join("content/briefings/2025/trade.md")).unwrap();
+    next(&mut socket, "errors");
+    std::fs::remove_file(srv.site.root().join("content/pages/about-too.md")).unwrap();
+    let errors = next(&mut socket, "errors")["errors"].to_string();
+    assert!(errors.contains("content/pages/about.md:4:7"), "{errors}");
+}
+
+#[test]
 fn template_changes_rerender_without_restart() {
     let srv = start("basic");
     let mut socket = ws(&srv.addr);
