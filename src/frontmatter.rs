@@ -554,6 +554,10 @@ impl Cx<'_> {
             let (line, col) = (loc.line() as usize, loc.column() as usize);
             let cut = if message.starts_with("unknown key") {
                 blank_block_key(&mut text, line, col)
+            } else if shape && let Some(indent) = nested_key_indent(&text, line) {
+                // A key inside a list item or map (`    title: [x]` in a source): cut just
+                // that key, so the rest of the item still counts.
+                blank_block_key(&mut text, line, indent + 1)
             } else if shape {
                 match top_level_key(&text, line) {
                     Some((key_line, key)) => {
@@ -666,10 +670,12 @@ impl Cx<'_> {
                 match Slug::parse(a.value.trim()) {
                     Some(slug) => Some(At::new(slug, a.pos)),
                     None => {
-                        self.error(
-                            a.pos,
-                            format!("invalid slug \"{}\": use only a-z, 0-9 and hyphens", a.value),
-                        );
+                        let why = if a.value.trim().len() > slug::MAX_LEN {
+                            format!("longer than {} characters", slug::MAX_LEN)
+                        } else {
+                            "use only a-z, 0-9 and hyphens".to_string()
+                        };
+                        self.error(a.pos, format!("invalid slug \"{}\": {why}", a.value));
                         None
                     }
                 }
@@ -1031,6 +1037,18 @@ fn blank_block_key(text: &mut String, line: usize, col: usize) -> bool {
     true
 }
 
+/// The indentation of YAML line `line` when it starts with a nested block key (`  title: x`),
+/// not a list item (`- x`, which cannot be cut alone) or a top-level key.
+fn nested_key_indent(text: &str, line: usize) -> Option<usize> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let body = l.trim_start_matches(' ');
+    let indent = l.len() - body.len();
+    let is_key = body.split_once(':').is_some_and(|(k, _)| {
+        !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    });
+    (indent > 0 && is_key && !body.starts_with('-')).then_some(indent)
+}
+
 /// The top-level key whose value holds YAML line `line` (1-based): its line and name.
 fn top_level_key(text: &str, line: usize) -> Option<(usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
@@ -1205,6 +1223,21 @@ mod tests {
         assert_eq!(at, [(2, 8), (4, 9), (5, 8), (8, 3), (9, 6)], "{d:#?}");
         assert_eq!(d[1].message, "expected a list (`[a, b]`)");
         assert!(!d.iter().any(|d| d.message.contains("title")), "a cut key is not also missing");
+    }
+
+    #[test]
+    fn a_wrong_nested_value_cuts_only_its_key() {
+        let (b, d) = parse_briefing(
+            "---\ntitle: T\ndate: 2025-09-04\nsources:\n  - id: s1\n    title: [x]\n  - id: s2\n---\n",
+        );
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!((d[0].line, d[0].col), (6, 12));
+        let ids: Vec<String> = b.unwrap().sources.iter().map(|s| s.id.clone()).collect();
+        assert_eq!(ids, ["s1", "s2"], "both sources still count");
+        let (_, d) = parse_briefing(
+            "---\ntitle: T\ndate: 2025-09-04\nsources:\n  - id: s1\n    url: \"http:€/x\"\n---\n",
+        );
+        assert_eq!(d.len(), 1, "non-ASCII after the scheme is an error, not a panic: {d:?}");
     }
 
     #[test]

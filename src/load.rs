@@ -105,17 +105,24 @@ pub fn classify(rel_in_content: &Path) -> Option<FileKind> {
     }
 }
 
-/// Lists the content files of a site (sorted, so every run sees the same order).
-pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
+/// A file where `content/` or one of its section folders belongs, which would otherwise
+/// silently give an empty site (checked on every run: `serve` does not discover again).
+pub fn misplaced_files(root: &Path) -> Diagnostics {
+    let mut diags = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
-    let mut found = Vec::new();
-    // A file where a section folder belongs would silently give an empty site.
     for section in ["", "briefings", "people", "organisations", "countries", "pages"] {
         let p = if section.is_empty() { content.clone() } else { content.join(section) };
         if p.exists() && !p.is_dir() {
             diags.error(&rel_path(root, &p), Pos::START, "expected a folder, found a file");
         }
     }
+    diags
+}
+
+/// Lists the content files of a site (sorted, so every run sees the same order).
+pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
+    let content = root.join(CONTENT_DIR);
+    let mut found = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()

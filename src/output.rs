@@ -175,19 +175,24 @@ impl Sink for Staging {
 
 /// Copies the built-in theme's, the chosen theme's and the site's static files, in that order,
 /// so the site's own files win.
-pub fn copy_static(config: &Config, sink: &dyn Sink) -> io::Result<()> {
+/// Files for which `keep` says no are left out (those a generated page replaces).
+pub fn copy_static(config: &Config, sink: &dyn Sink, keep: &dyn Fn(&str) -> bool) -> io::Result<()> {
     for (rel, bytes) in DEFAULT_THEME {
-        if let Some(name) = rel.strip_prefix("static/") {
+        if let Some(name) = rel.strip_prefix("static/")
+            && keep(name)
+        {
             sink.put(name, bytes.to_vec())?;
         }
     }
-    copy_dir(&config.root.join("themes").join(&config.theme).join("static"), sink)?;
-    copy_dir(&config.root.join("static"), sink)
+    copy_dir(&config.root.join("themes").join(&config.theme).join("static"), sink, keep)?;
+    copy_dir(&config.root.join("static"), sink, keep)
 }
 
-fn copy_dir(dir: &Path, sink: &dyn Sink) -> io::Result<()> {
+fn copy_dir(dir: &Path, sink: &dyn Sink, keep: &dyn Fn(&str) -> bool) -> io::Result<()> {
     for (rel, path) in static_dir_files(dir) {
-        sink.put(&rel, std::fs::read(path)?)?;
+        if keep(&rel) {
+            sink.put(&rel, std::fs::read(path)?)?;
+        }
     }
     Ok(())
 }
@@ -209,6 +214,16 @@ fn static_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// Whether a static file sits where a generated page's folder must go (`static/timeline`).
+fn stands_in_a_page_folder(site: &Site, rel: &str) -> bool {
+    crate::render::routes::route(site, &format!("{rel}/index.html")).is_some()
+}
+
+/// Whether `build` copies a static file: not where a generated file or folder goes.
+pub fn publishes_static(site: &Site, rel: &str) -> bool {
+    crate::render::routes::route(site, rel).is_none() && !stands_in_a_page_folder(site, rel)
+}
+
 /// Warnings for static files at a path the build generates a page or feed for: the generated
 /// file wins, and the user should know their file is not published.
 pub fn hidden_statics(config: &Config, site: &Site) -> Diagnostics {
@@ -216,9 +231,11 @@ pub fn hidden_statics(config: &Config, site: &Site) -> Diagnostics {
     let theme = Path::new("themes").join(&config.theme).join("static");
     for folder in [theme.as_path(), Path::new("static")] {
         for (rel, path) in static_dir_files(&config.root.join(folder)) {
+            let origin = crate::load::rel_path(&config.root, &path);
             if crate::render::routes::route(site, &rel).is_some() {
-                let origin = crate::load::rel_path(&config.root, &path);
                 d.warning(&origin, Pos::START, format!("not published: the site generates /{rel} itself"));
+            } else if stands_in_a_page_folder(site, &rel) {
+                d.error(&origin, Pos::START, format!("a file where the site generates the folder /{rel}/"));
             }
         }
     }

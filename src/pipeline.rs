@@ -275,7 +275,7 @@ impl Workspace {
     /// there are no errors, and every diagnostic either way.
     pub fn site(&mut self) -> (Option<Site>, Diagnostics) {
         let config = self.config.clone();
-        let mut diags = Diagnostics::new();
+        let mut diags = load::misplaced_files(&config.root);
         diags.extend(self.discover_diags.clone());
         let mut parsed = Parsed::default();
         for f in self.files.values() {

@@ -40,9 +40,9 @@ impl fmt::Display for Slug {
     }
 }
 
-/// Generated slugs are cut to this many bytes (at a hyphen where possible): every slug
-/// becomes a folder name, and file systems stop at 255.
-pub const MAX_LEN: usize = 100;
+/// Slugs are at most this many bytes (generated ones are cut, at a hyphen where possible):
+/// every slug becomes a folder name, and file systems stop at 255.
+pub const MAX_LEN: usize = 200;
 
 /// True for `a-z`, `0-9` and hyphens only (FORMAT.md section 2), with at least one letter or
 /// digit.
@@ -156,7 +156,7 @@ mod tests {
         assert!(!is_valid(""));
         assert!(!is_valid("a b"));
         assert!(Slug::from_text("!!!", "de").is_none());
-        let long = slugify(&"wort ".repeat(100), "de");
+        let long = slugify(&"wort ".repeat(200), "de");
         assert!(long.len() <= MAX_LEN && is_valid(&long) && long.ends_with("wort"), "{long}");
         assert!(Slug::parse(&"a".repeat(MAX_LEN + 1)).is_none());
     }

@@ -189,4 +189,13 @@ fn static_files_hidden_by_generated_pages_are_reported() {
     assert!(stderr(&build).contains(warning), "{}", stderr(&build));
     let about = std::fs::read_to_string(s.public().join("about/index.html")).unwrap();
     assert_ne!(about, "mine", "the generated page wins");
+    // A file where a generated page's folder goes cannot be published at all: an error, the
+    // same in check and build.
+    s.write("static/timeline", "a file");
+    let check = s.run(&["check"]);
+    let build = s.run(&["build"]);
+    assert_eq!((check.status.code(), build.status.code()), (Some(1), Some(1)));
+    let error = "static/timeline:1:1: error: a file where the site generates the folder /timeline/";
+    assert!(stderr(&check).contains(error), "{}", stderr(&check));
+    assert_eq!(stderr(&check), stderr(&build));
 }

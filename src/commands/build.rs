@@ -52,7 +52,7 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
             return EXIT_CONTENT;
         }
     };
-    if let Err(e) = output::copy_static(&config, &staging) {
+    if let Err(e) = output::copy_static(&config, &staging, &|rel| output::publishes_static(&site, rel)) {
         diags.error("static", Pos::START, format!("cannot copy static files: {e}"));
     }
     let mut timer = crate::timing::Timer::start();
@@ -104,10 +104,17 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
         Err(code) => return code,
     };
     if let Some(problem) = unsafe_output(&config.output_dir, &config.root) {
-        eprintln!(
-            "error: the output folder {} {problem}; choose another output_dir",
-            config.output_dir.display()
-        );
+        let msg =
+            format!("the output folder {} {problem}; choose another output_dir", config.output_dir.display());
+        match format {
+            Format::Text => eprintln!("error: {msg}"),
+            Format::Json => {
+                let mut d = Diagnostics::new();
+                let source = if overrides.output.is_some() { "--output" } else { crate::config::CONFIG_FILE };
+                d.error(source, Pos::START, msg);
+                report(d, format);
+            }
+        }
         return super::EXIT_USAGE;
     }
     let (site, mut diags) = pipeline::load_site(&config);

@@ -128,6 +128,9 @@ pub struct Registry {
     /// them apart (`countries:` lists take countries, `actors:` prefer people and
     /// organisations), and the organisation "AU" must not clash with Australia's code.
     country_keys: HashMap<MatchKey, EntityId>,
+    /// The alpha-2 and alpha-3 codes among `country_keys`: a person or organisation may share
+    /// one ("AU" for the African Union), but not a country's name or alias.
+    country_codes: HashSet<MatchKey>,
     /// Clashes reported so far, by pair, so a clash is one error and not one per spelling.
     clashes: HashSet<(EntityId, EntityId)>,
     /// Per kind (`EntityKind as usize`): entities by URL id.
@@ -251,9 +254,16 @@ impl Registry {
         if key.is_empty() {
             return;
         }
-        let keys =
-            if self.get(id).kind == EntityKind::Country { &mut self.country_keys } else { &mut self.by_key };
-        match keys.get(&key).copied() {
+        let is_country = self.get(id).kind == EntityKind::Country;
+        // A country's name or alias claimed by a person or organisation: two entities, one
+        // name (FORMAT.md section 3). Codes are exempt; context tells those apart.
+        let country_name = (!is_country)
+            .then(|| self.country_keys.get(&key).copied())
+            .flatten()
+            .filter(|_| !self.country_codes.contains(&key));
+        let keys = if is_country { &mut self.country_keys } else { &mut self.by_key };
+        let existing = keys.get(&key).copied().or(country_name);
+        match existing {
             None => {
                 keys.insert(key, id);
             }
@@ -312,11 +322,12 @@ pub fn build_registry(files: &[Arc<EntityFile>], lang: &str, diags: &mut Diagnos
     }
     for (id, e) in reg.entities.clone().iter().enumerate() {
         let id = EntityId(id as u32);
-        for text in [
-            e.country.map(|c| c.to_string()).unwrap_or_default().as_str(),
-            e.alpha3.unwrap_or(""),
-            e.name.as_str(),
-        ] {
+        let codes =
+            [e.country.map(|c| c.to_string()).unwrap_or_default(), e.alpha3.unwrap_or("").to_string()];
+        for code in &codes {
+            reg.country_codes.insert(MatchKey::new(code));
+        }
+        for text in [codes[0].as_str(), codes[1].as_str(), e.name.as_str()] {
             reg.claim(text, id, None, diags);
         }
     }
@@ -924,19 +935,24 @@ mod tests {
     #[test]
     fn countries_are_a_namespace_of_their_own() {
         let mut d = Diagnostics::new();
-        let files =
-            vec![file(EntityKind::Organisation, "african-union", "African Union", &["AU", "Georgia"])];
+        let files = vec![file(EntityKind::Organisation, "african-union", "African Union", &["AU", "AUS"])];
         let mut reg = build_registry(&files, "en", &mut d);
-        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert!(d.is_empty(), "codes may be shared: {:?}", d.sorted());
         let au = reg.by_id(EntityKind::Organisation, "african-union").unwrap();
         assert_eq!(reg.lookup("AU", "en"), Some(au), "actors prefer organisations");
-        let b = briefing(&["AU"], &["AU", "Georgia"]);
+        let b = briefing(&["AU"], &["AU", "AUS"]);
         let r = resolve(&mut reg, &[b], "en", false, &mut d);
         assert!(!d.has_errors(), "{:?}", d.sorted());
         assert_eq!(r[0].actors[0].entity, au);
         let names: Vec<&str> = r[0].countries.iter().map(|c| reg.get(*c).id.as_str()).collect();
-        assert_eq!(names, ["au", "ge"], "countries lists take countries");
-        assert!(reg.lookup_slugged("Georgia", "georgia").is_err(), "a wikilink must say which");
+        assert_eq!(names, ["au"], "countries lists take countries");
+        assert!(reg.lookup_slugged("AU", "au").is_err(), "a wikilink must say which");
+        // A country's name is another matter: two entities may not claim one name.
+        let mut d = Diagnostics::new();
+        build_registry(&[file(EntityKind::Person, "meloni", "Giorgia Meloni", &["Georgia"])], "en", &mut d);
+        let v = d.sorted();
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].message.contains("\"Georgia\" is claimed by two entities"), "{}", v[0].message);
     }
 
     #[test]

@@ -23,7 +23,8 @@ pub type Statics = Arc<HashMap<String, Arc<Vec<u8>>>>;
 /// Reads the static files (theme first, site's own win), as `build` copies them.
 pub fn load_statics(config: &Config) -> std::io::Result<Statics> {
     let sink = MemSink(Mutex::new(HashMap::new()));
-    output::copy_static(config, &sink)?;
+    // Pages are looked up before static files, so nothing needs leaving out here.
+    output::copy_static(config, &sink, &|_| true)?;
     Ok(Arc::new(sink.0.into_inner().unwrap_or_else(|e| e.into_inner())))
 }
 
