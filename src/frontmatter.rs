@@ -603,7 +603,8 @@ impl Cx<'_> {
         let written = self.yaml.lines().enumerate().find_map(|(i, l)| {
             let rest = l.strip_prefix(key)?.trim_start();
             let value = rest.strip_prefix(':')?;
-            let col = l.chars().count() - value.chars().count() + 2;
+            // Just after `key:` and its space, where the value belongs (within the line).
+            let col = l.chars().count() - value.chars().count() + 1 + usize::from(value.starts_with(' '));
             Some(Pos::new(self.line0 + i as u32 + 1, col as u32))
         });
         match written {
@@ -1223,6 +1224,13 @@ mod tests {
         assert_eq!(at, [(2, 8), (4, 9), (5, 8), (8, 3), (9, 6)], "{d:#?}");
         assert_eq!(d[1].message, "expected a list (`[a, b]`)");
         assert!(!d.iter().any(|d| d.message.contains("title")), "a cut key is not also missing");
+    }
+
+    #[test]
+    fn a_key_without_value_is_pointed_at() {
+        let (_, d) = parse_briefing("---\ntitle:\ndate: \n---\n");
+        let at: Vec<(u32, u32)> = d.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at, [(2, 7), (3, 7)], "{d:#?}");
     }
 
     #[test]

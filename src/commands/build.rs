@@ -139,6 +139,9 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
 /// hold the site's sources: not the site root or above it, not inside `content/`,
 /// `templates/`, `themes/` or `static/`.
 fn unsafe_output(output: &Path, root: &Path) -> Option<&'static str> {
+    if output.exists() && !output.is_dir() {
+        return Some("is a file, not a folder");
+    }
     let (out, root) = (canonical(output), canonical(root));
     if root.starts_with(&out) {
         return Some("contains the site itself");
@@ -190,5 +193,7 @@ mod tests {
         assert!(unsafe_output(&root.join("content/briefings/out"), &root).is_some());
         assert!(unsafe_output(&root.join("static/x"), &root).is_some());
         assert!(unsafe_output(&root.join("./content/../templates"), &root).is_some());
+        std::fs::write(root.join("site.toml"), "title = \"T\"").unwrap();
+        assert_eq!(unsafe_output(&root.join("site.toml"), &root), Some("is a file, not a folder"));
     }
 }
