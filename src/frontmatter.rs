@@ -525,26 +525,19 @@ impl Cx<'_> {
 
     fn yaml<T: for<'de> Deserialize<'de>>(&mut self, yaml: &str) -> Option<T> {
         let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-        // No error snippets (we print our own lines); front matter is small, so the parser's
-        // resource budget stays on as a guard against alias bombs.
-        let options = serde_saphyr::options! { with_snippet: false };
-        let e = match serde_saphyr::from_str_with_options::<T>(yaml, options) {
+        let mut e = match parse_yaml::<T>(yaml) {
             Ok(v) => return Some(v),
             Err(e) => e,
         };
+        // A streaming parser may meet a wrong shape (`title: [`) before the syntax error after
+        // it; the syntax error is the one to report.
+        if let Err(syntax) = parse_yaml::<de::IgnoredAny>(yaml) {
+            e = syntax;
+        }
         // An unknown key or a value of the wrong shape must not hide the file's other errors:
         // report it, blank out the key (line numbers stay) and parse again, as long as the
         // key is one we can cut cleanly. Syntax errors stop here: what follows is unreliable.
         let mut text = yaml.to_string();
-        let mut e = e;
-        // A streaming parser may meet a wrong shape (`title: [`) before the syntax error after
-        // it; the syntax error is the one to report.
-        if let Err(syntax) = serde_saphyr::from_str_with_options::<de::IgnoredAny>(
-            yaml,
-            serde_saphyr::options! { with_snippet: false },
-        ) {
-            e = syntax;
-        }
         for _ in 0..64 {
             let loc = e.location();
             let (message, shape) = yaml_message(&e.to_string());
@@ -572,8 +565,7 @@ impl Cx<'_> {
             if !cut {
                 return None;
             }
-            let options = serde_saphyr::options! { with_snippet: false };
-            match serde_saphyr::from_str_with_options::<T>(&text, options) {
+            match parse_yaml::<T>(&text) {
                 // The file has errors already; the value is still checked for the rest.
                 Ok(v) => return Some(v),
                 Err(next) => e = next,
@@ -1048,6 +1040,12 @@ fn nested_key_indent(text: &str, line: usize) -> Option<usize> {
         !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
     });
     (indent > 0 && is_key && !body.starts_with('-')).then_some(indent)
+}
+
+/// Front matter as a typed value. No error snippets (we print our own lines); front matter is
+/// small, so the parser's resource budget stays on as a guard against alias bombs.
+fn parse_yaml<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str_with_options::<T>(text, serde_saphyr::options! { with_snippet: false })
 }
 
 /// The top-level key whose value holds YAML line `line` (1-based): its line and name.

@@ -16,18 +16,11 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(problem) = unsafe_output(&config.output_dir, &config.root) {
-        eprintln!(
-            "error: the output folder {} {problem}; choose another output_dir",
-            config.output_dir.display()
-        );
+    if refuse_output(&config, overrides, Format::Text) {
         return super::EXIT_USAGE;
     }
     let templates = Templates::load(&config);
-    let (site, mut diags) = pipeline::load_site(&config);
-    if let Some(site) = &site {
-        diags.extend(output::hidden_statics(&config, site));
-    }
+    let (site, mut diags) = load_site(&config);
     let (site, templates) = match (site, templates) {
         (Some(site), Ok(t)) => (site, t),
         (_, Err(d)) => {
@@ -103,24 +96,10 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if let Some(problem) = unsafe_output(&config.output_dir, &config.root) {
-        let msg =
-            format!("the output folder {} {problem}; choose another output_dir", config.output_dir.display());
-        match format {
-            Format::Text => eprintln!("error: {msg}"),
-            Format::Json => {
-                let mut d = Diagnostics::new();
-                let source = if overrides.output.is_some() { "--output" } else { crate::config::CONFIG_FILE };
-                d.error(source, Pos::START, msg);
-                report(d, format);
-            }
-        }
+    if refuse_output(&config, overrides, format) {
         return super::EXIT_USAGE;
     }
-    let (site, mut diags) = pipeline::load_site(&config);
-    if let Some(site) = &site {
-        diags.extend(output::hidden_statics(&config, site));
-    }
+    let (site, mut diags) = load_site(&config);
     match Templates::load(&config) {
         // Rendering finds what only rendering can (a template's runtime error), so `check`
         // reports exactly what `build` would; the pages are thrown away.
@@ -133,6 +112,33 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
         Err(d) => diags.extend(d),
     }
     if report(diags, format) { EXIT_CONTENT } else { EXIT_OK }
+}
+
+/// The content stages, plus what only the static files can tell: shared by `build` and
+/// `check`, so both report the same lines.
+fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnostics) {
+    let (site, mut diags) = pipeline::load_site(config);
+    if let Some(site) = &site {
+        diags.extend(output::hidden_statics(config, site));
+    }
+    (site, diags)
+}
+
+/// Prints why the output folder cannot be used, if it cannot; true then.
+fn refuse_output(config: &crate::config::Config, overrides: &Overrides, format: Format) -> bool {
+    let Some(problem) = unsafe_output(&config.output_dir, &config.root) else { return false };
+    let msg =
+        format!("the output folder {} {problem}; choose another output_dir", config.output_dir.display());
+    match format {
+        Format::Text => eprintln!("error: {msg}"),
+        Format::Json => {
+            let mut d = Diagnostics::new();
+            let source = if overrides.output.is_some() { "--output" } else { crate::config::CONFIG_FILE };
+            d.error(source, Pos::START, msg);
+            report(d, format);
+        }
+    }
+    true
 }
 
 /// The output folder is cleaned of files the build no longer makes, so it must never be or
