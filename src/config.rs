@@ -20,7 +20,7 @@ struct RawConfig {
     strict_entities: bool,
     #[serde(default)]
     allow_html: bool,
-    output_dir: Option<String>,
+    output_dir: Option<toml::Spanned<String>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -40,9 +40,22 @@ pub struct Config {
     pub strict_entities: bool,
     pub allow_html: bool,
     pub output_dir: PathBuf,
+    /// Who named the output folder, for errors about it.
+    pub output_origin: OutputOrigin,
     /// Include drafts (`--drafts`).
     pub drafts: bool,
     pub extra: serde_json::Value,
+}
+
+/// Where the output folder was named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputOrigin {
+    /// `--output`.
+    Flag,
+    /// `output_dir` in site.toml, with the position of its value.
+    SiteToml(Pos),
+    /// Neither: `public/` in the site.
+    Default,
 }
 
 /// Command-line values that override site.toml.
@@ -129,9 +142,10 @@ impl Config {
         if diags.has_errors() {
             return Err(ConfigError::Invalid(diags));
         }
-        let output_dir = match &overrides.output {
-            Some(o) => o.clone(),
-            None => root.join(raw.output_dir.as_deref().unwrap_or("public")),
+        let (output_dir, output_origin) = match (&overrides.output, &raw.output_dir) {
+            (Some(o), _) => (o.clone(), OutputOrigin::Flag),
+            (None, Some(d)) => (root.join(d.get_ref()), OutputOrigin::SiteToml(at(d))),
+            (None, None) => (root.join("public"), OutputOrigin::Default),
         };
         Ok(Config {
             root: root.to_path_buf(),
@@ -144,6 +158,7 @@ impl Config {
             strict_entities: raw.strict_entities,
             allow_html: raw.allow_html,
             output_dir,
+            output_origin,
             drafts: overrides.drafts,
             extra: serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null),
         })

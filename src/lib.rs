@@ -10,6 +10,7 @@ pub mod diag;
 pub mod entities;
 pub mod frontmatter;
 pub mod index;
+pub mod interrupt;
 pub mod load;
 pub mod markdown;
 pub mod output;

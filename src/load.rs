@@ -123,20 +123,11 @@ pub fn misplaced_files(root: &Path) -> Diagnostics {
 pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
     let content = root.join(CONTENT_DIR);
     let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel_in_content) = entry.path().strip_prefix(&content) else { continue };
-        let rel = rel_path(root, entry.path());
+    for path in walk_files(&content, root, diags) {
+        let Ok(rel_in_content) = path.strip_prefix(&content) else { continue };
+        let rel = rel_path(root, &path);
         match classify(rel_in_content) {
-            Some(kind) => found.push((entry.path().to_path_buf(), rel, kind)),
+            Some(kind) => found.push((path, rel, kind)),
             None if rel.ends_with(".md") => diags.warning(
                 &rel,
                 Pos::START,
@@ -146,6 +137,73 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, F
         }
     }
     found
+}
+
+/// The files below `dir` (which may itself be a symlink), sorted, skipping ignored names.
+/// Symlinks below it are followed only where they stay inside the site root: a link to
+/// `/etc` or to a file elsewhere would publish what the author never put in the site. Those
+/// get a warning naming the link; so do links in a loop and links to nothing.
+pub fn walk_files(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut refused: Vec<(PathBuf, &'static str)> = Vec::new();
+    let walker =
+        walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if is_ignored_name(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if e.path_is_symlink() {
+                match e.path().canonicalize() {
+                    Ok(target) if target.starts_with(&real_root) => {}
+                    Ok(_) => {
+                        refused.push((e.path().to_path_buf(), "symlink leads out of the site; not followed"));
+                        return false;
+                    }
+                    Err(_) => {
+                        refused.push((e.path().to_path_buf(), "symlink to nothing; ignored"));
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+    let mut files = Vec::new();
+    let mut loops = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.path().to_path_buf()),
+            Ok(_) => {}
+            Err(e) if e.loop_ancestor().is_some() => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                loops.push((path, "symlink loops back to a folder above it; not followed"));
+            }
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    loops.push((path, "symlink to nothing; ignored"));
+                } else {
+                    let why = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                    diags.error(&rel_path(root, &path), Pos::START, format!("cannot read: {why}"));
+                }
+            }
+        }
+    }
+    for (path, why) in refused.into_iter().chain(loops) {
+        diags.warning(&rel_path(root, &path), Pos::START, why);
+    }
+    files
+}
+
+/// Whether a file a watcher reported may be read as content: not behind a symlink that leads
+/// out of the site (the rule of `walk_files`, for one path).
+pub fn stays_in_site(path: &Path, root: &Path) -> bool {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    path.canonicalize().is_ok_and(|p| p.starts_with(&real_root))
 }
 
 /// Reads files in parallel; unreadable or non-UTF-8 files become errors at 1:1.

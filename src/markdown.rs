@@ -1,7 +1,7 @@
 //! Markdown: renders bodies, summaries and judgments with pulldown-cmark, resolving
 //! `[[wikilinks]]` and `[@citations]`, numbering footnotes, giving headings unique ids and
-//! escaping raw HTML. Output HTML is root-relative: links carry a placeholder that each page
-//! replaces with its own path to the site root.
+//! escaping raw HTML. Output HTML is root-relative: it is kept in pieces between which each
+//! page puts its own path to the site root.
 
 use crate::diag::{Diagnostics, Pos, pos_at};
 use crate::entities::{EntityId, Registry};
@@ -11,9 +11,6 @@ use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, 
 use pulldown_cmark_escape as escape;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
-
-/// Stands for "the path from this page to the site root" in rendered HTML.
-pub const ROOT: &str = "\u{E000}";
 
 /// Ids the briefing template uses itself; body headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
@@ -39,19 +36,44 @@ pub const RESERVED_IDS: &[&str] = &[
     "search",
 ];
 
-/// HTML whose site links are relative to a placeholder root.
+/// HTML whose site links are relative to the site root: the pieces between which the path to
+/// the root goes. Kept apart rather than marked in the text, so no text an author writes can
+/// stand for the root.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RootRelative(Arc<str>);
+pub struct RootRelative(Arc<[Box<str>]>);
 
 impl RootRelative {
     /// The HTML for a page whose path to the site root is `root` (`../../`, or a base URL).
+    /// The home page's empty path is written `./`: a site path such as `javascript:x` after an
+    /// empty root would otherwise read as a URL scheme.
     pub fn at(&self, root: &str) -> String {
-        self.0.replace(ROOT, root)
+        let root = if root.is_empty() { "./" } else { root };
+        let mut out =
+            String::with_capacity(self.0.iter().map(|p| p.len()).sum::<usize>() + root.len() * self.0.len());
+        for (i, piece) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push_str(root);
+            }
+            out.push_str(piece);
+        }
+        out
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.iter().all(|p| p.is_empty())
     }
+
+    /// Cuts `html` at each `marker`, which stands for the root.
+    fn split(html: &str, marker: char) -> RootRelative {
+        RootRelative(html.split(marker).map(Box::from).collect())
+    }
+}
+
+/// A character that stands for the root while pulldown-cmark writes the HTML: one the text
+/// does not contain (tried from the Unicode private-use area), so the pieces can be cut apart
+/// again; `render` checks the count and tries the next one if a label brought it in.
+fn root_marker(text: &str, skip: usize) -> char {
+    ('\u{E000}'..='\u{F8FF}').filter(|c| !text.contains(*c)).nth(skip).unwrap_or('\u{F8FF}')
 }
 
 /// What a wikilink points at.
@@ -279,7 +301,9 @@ pub fn revalidate_with(r: &Rendered, env: &LinkEnv, memo: &ResolveMemo) -> Optio
     Some(targets)
 }
 
-const CITE: &str = "\u{E001}cite";
+/// The destination the broken-link callback gives citations. Only that callback makes links
+/// of the `*Unknown` types, so a link is a citation by its type, whatever this text says.
+const CITE: &str = "cite";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -309,6 +333,42 @@ pub fn render(
     rel: &str,
     diags: &mut Diagnostics,
 ) -> Rendered {
+    let mut attempt = 0;
+    loop {
+        let marker = root_marker(text, attempt);
+        let mut d = Diagnostics::new();
+        let (html, r) = render_with(text, place, inline, citations, env, rel, marker, &mut d);
+        let html = RootRelative::split(&html, marker);
+        // A label from another file (a title) may hold the marker too: then try the next one.
+        // Past a few tries, the extra cuts can only misplace a path, never make markup.
+        if html.0.len() == r.roots + 1 || attempt >= 8 {
+            diags.extend(d);
+            return Rendered { html, targets: r.targets, cited: r.cited, links: r.links.into() };
+        }
+        attempt += 1;
+    }
+}
+
+/// What one rendering pass found besides the HTML.
+struct Found {
+    targets: Vec<Target>,
+    cited: Vec<usize>,
+    links: Vec<LinkRecord>,
+    /// How many times the root marker was written.
+    roots: usize,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_with(
+    text: &str,
+    place: Place<'_>,
+    inline: bool,
+    citations: Option<Citations<'_>>,
+    env: &LinkEnv,
+    rel: &str,
+    marker: char,
+    diags: &mut Diagnostics,
+) -> (String, Found) {
     let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let r = link.reference.trim();
         let is_cite =
@@ -323,6 +383,8 @@ pub fn render(
         env,
         rel,
         diags,
+        marker,
+        roots: 0,
         out: Vec::new(),
         targets: Vec::new(),
         cited: Vec::new(),
@@ -344,7 +406,7 @@ pub fn render(
             html = inner.to_string();
         }
     }
-    Rendered { html: RootRelative(html.into()), targets: r.targets, cited: r.cited, links: r.links.into() }
+    (html, Found { targets: r.targets, cited: r.cited, links: r.links, roots: r.roots })
 }
 
 #[derive(Default)]
@@ -385,6 +447,9 @@ struct Renderer<'a, 'd> {
     env: &'a LinkEnv<'a>,
     rel: &'a str,
     diags: &'d mut Diagnostics,
+    /// Stands for the path to the site root while the HTML is written.
+    marker: char,
+    roots: usize,
     out: Vec<Event<'a>>,
     targets: Vec<Target>,
     cited: Vec<usize>,
@@ -395,6 +460,12 @@ struct Renderer<'a, 'd> {
 }
 
 impl<'a> Renderer<'a, '_> {
+    /// The root marker, counted.
+    fn root(&mut self) -> char {
+        self.roots += 1;
+        self.marker
+    }
+
     fn error(&mut self, offset: usize, msg: String) {
         let pos = self.place.pos(self.text, offset);
         self.diags.error(self.rel, pos, msg);
@@ -438,7 +509,10 @@ impl<'a> Renderer<'a, '_> {
             }
             match event {
                 Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
-                    if dest_url.as_ref() == CITE {
+                    if matches!(
+                        link_type,
+                        LinkType::ShortcutUnknown | LinkType::CollapsedUnknown | LinkType::ReferenceUnknown
+                    ) {
                         self.citation(&self.text[range.clone()], range.start, &mut in_footnote);
                         skipping = Some("");
                         continue;
@@ -464,7 +538,7 @@ impl<'a> Renderer<'a, '_> {
                                         EntityKind::Country => "wikilink country-link",
                                     },
                                 };
-                                let open = format!("<a href=\"{ROOT}{url}\" class=\"{class}\">");
+                                let open = format!("<a href=\"{}{url}\" class=\"{class}\">", self.root());
                                 if has_pothole {
                                     self.emit(Event::InlineHtml(open.into()), &mut in_footnote);
                                     self.out_mark_link(LinkClose::Html);
@@ -487,7 +561,7 @@ impl<'a> Renderer<'a, '_> {
                         continue;
                     }
                     if let Some(path) = root_absolute(&dest_url) {
-                        let mut h = format!("<a href=\"{ROOT}{}\"", href(path));
+                        let mut h = format!("<a href=\"{}{}\"", self.root(), href(path));
                         if !title.is_empty() {
                             h.push_str(&format!(" title=\"{}\"", esc(&title)));
                         }
@@ -524,7 +598,7 @@ impl<'a> Renderer<'a, '_> {
                 }
                 Event::Start(Tag::Image { dest_url, title, .. }) => {
                     let src = match root_absolute(&dest_url) {
-                        Some(path) => format!("{ROOT}{}", href(path)),
+                        Some(path) => format!("{}{}", self.root(), href(path)),
                         None if !self.env.allow_html && is_script_url(&dest_url) => {
                             self.warning(
                                 range.start,
@@ -609,7 +683,7 @@ impl<'a> Renderer<'a, '_> {
                     }
                     let n = i + 1;
                     let title = sources[i].publisher.as_deref().or(sources[i].title.as_deref()).unwrap_or(id);
-                    let base = page.map(|p| format!("{ROOT}{p}")).unwrap_or_default();
+                    let base = page.map(|p| format!("{}{p}", self.root())).unwrap_or_default();
                     links.push(format!("<a href=\"{base}#source-{n}\" title=\"{}\">{n}</a>", esc(title)));
                 }
                 None => {
@@ -884,5 +958,26 @@ mod tests {
         let html = r.html.at("../");
         assert!(html.contains("<a href=\"../about/\">About</a>"), "{html}");
         assert!(html.contains("<img src=\"../img/map.png\" alt=\"Map\" />"), "{html}");
+    }
+
+    #[test]
+    fn text_comes_out_as_written_whatever_characters_it_holds() {
+        let (r, d) = run("a \u{E000} b \u{E001}cite [x](\u{E001}cite) [[kim jong-un]] \u{E002}", false);
+        assert!(d.is_empty(), "{d:?}");
+        let html = r.html.at("../../");
+        assert!(html.contains("a \u{E000} b \u{E001}cite"), "{html}");
+        assert!(html.contains("<a href=\"%EE%80%81cite\">x</a>"), "{html}");
+        assert!(!html.contains("citation"), "only [@id] cites: {html}");
+        assert!(html.contains("<a href=\"../../people/kim-jong-un/\""), "{html}");
+        assert!(html.ends_with("\u{E002}</p>\n"), "{html}");
+    }
+
+    #[test]
+    fn a_site_path_never_reads_as_a_scheme_on_the_home_page() {
+        let (r, _) = run("[me](/javascript:alert(document.domain)) ![i](/data:x)", false);
+        let home = r.html.at("");
+        assert!(home.contains("href=\"./javascript:alert(document.domain)\""), "{home}");
+        assert!(home.contains("src=\"./data:x\""), "{home}");
+        assert!(r.html.at("https://e.org/").contains("href=\"https://e.org/javascript:"));
     }
 }

@@ -238,6 +238,7 @@ impl Workspace {
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
             if path.is_file()
                 && !ignored
+                && load::stays_in_site(path, &self.config.root)
                 && let Some(kind) = load::classify(rel_in_content)
             {
                 found.push((path.clone(), rel, kind));

@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use std::collections::BTreeSet;
+use std::path::Path;
 
 fn built() -> Site {
     let site = Site::copy("basic");
@@ -277,4 +278,116 @@ fn sources_index_groups_by_publisher() {
     // The same Xinhua article is cited by two briefings.
     let cited = linked_briefings(&s, "sources/", "main");
     assert!(cited.contains(&"trade".to_string()) && cited.contains(&"xi-kim".to_string()));
+}
+
+/// Every `href`/`src` of every page and every link in the feeds' HTML, as a browser reads it.
+fn all_urls(s: &Site) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (path, bytes) in snapshot(&s.public()) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if path.ends_with(".html") {
+            let doc = scraper::Html::parse_document(&text);
+            for (sel_, attr) in [("[href]", "href"), ("[src]", "src")] {
+                for v in attrs(&doc, sel_, attr) {
+                    out.push((path.clone(), v));
+                }
+            }
+        } else if path.ends_with(".xml") {
+            // Feed summaries are HTML escaped once into XML.
+            let html =
+                text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+            let doc = scraper::Html::parse_fragment(&html);
+            for v in attrs(&doc, "[href]", "href") {
+                out.push((path.clone(), v));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn script_urls_never_come_out_at_any_depth_or_in_feeds() {
+    let s = Site::copy("basic");
+    s.write(
+        "content/briefings/2025/attack.md",
+        "---\ntitle: Attack\ndate: 2025-10-01\nsummary: \"[me](/javascript:alert(document.domain)) [you](/ JavaScript:x) ![i](/data:text/html,x)\"\n---\n[body](/javascript:alert(1)) [b](javascript:alert(2)) [c]( jAvAsCrIpT:alert(3))\n",
+    );
+    s.build(&[]);
+    let urls = all_urls(&s);
+    assert!(urls.iter().any(|(p, _)| p == "index.html"), "the home page shows the summary");
+    for (page, url) in urls {
+        let squeezed: String = url
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_lowercase();
+        assert!(
+            !squeezed.starts_with("javascript:")
+                && !squeezed.starts_with("data:")
+                && !squeezed.starts_with("vbscript:"),
+            "{page}: {url}"
+        );
+    }
+    let home = s.page("");
+    assert!(
+        attrs(&home, ".briefing-item-summary a", "href")
+            .contains(&"./javascript:alert(document.domain)".to_string())
+    );
+}
+
+#[test]
+fn private_use_characters_are_text_like_any_other() {
+    let s = Site::copy("basic");
+    s.write(
+        "content/briefings/2025/pua.md",
+        "---\ntitle: \"Marks \u{E000} and \u{E001}\"\ndate: 2025-10-01\nsummary: \"Root \u{E000} here\"\nsources:\n  - {id: s, publisher: P, url: \"https://e.org/\"}\n---\nBody \u{E000} and [x](\u{E001}cite) and [[Kim Jong Un]] [@s].\n",
+    );
+    s.build(&[]);
+    let page = s.page("briefings/pua/");
+    let body = text(&page, "#body");
+    assert!(body.contains("Body \u{E000} and "), "{body}");
+    assert_eq!(attrs(&page, "#body a", "href")[0], "%EE%80%81cite", "a plain link");
+    assert_eq!(attrs(&page, "#body sup.citation a", "href"), ["#source-1"], "one citation, from [@s] only");
+    let home = s.page("");
+    assert!(text(&home, ".briefing-item-summary").contains("Root \u{E000} here"));
+    assert!(text(&home, "h3.briefing-item-title").contains("Marks \u{E000} and \u{E001}"));
+}
+
+#[test]
+fn symlinks_that_leave_the_site_are_not_followed() {
+    let s = Site::copy("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: Secret from elsewhere\ndate: 2025-01-01\n---\nNot part of this site.\n",
+    )
+    .unwrap();
+    std::fs::create_dir(outside.path().join("dir")).unwrap();
+    std::fs::write(outside.path().join("dir/x.md"), "---\ntitle: X\ndate: 2025-01-01\n---\n").unwrap();
+    std::fs::write(outside.path().join("photo.jpg"), "private").unwrap();
+    let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, s.root().join(at)).unwrap();
+    link(&outside.path().join("secret.md"), "content/briefings/secret-link.md");
+    link(&outside.path().join("dir"), "content/briefings/elsewhere");
+    link(&outside.path().join("photo.jpg"), "static/photo.jpg");
+    link(Path::new("/etc"), "content/briefings/etc");
+    // Links that stay inside the site are followed.
+    s.write("drafts/inside.md", "---\ntitle: Linked from inside\ndate: 2025-02-02\n---\nHello.\n");
+    link(&s.root().join("drafts/inside.md"), "content/briefings/inside.md");
+    link(&s.root().join("static/robots.txt"), "static/robots-copy.txt");
+    let out = s.build(&[]);
+    assert_eq!(
+        stderr(&out).lines().filter(|l| l.contains(": warning: ")).collect::<Vec<_>>(),
+        [
+            "content/briefings/elsewhere:1:1: warning: symlink leads out of the site; not followed",
+            "content/briefings/etc:1:1: warning: symlink leads out of the site; not followed",
+            "content/briefings/secret-link.md:1:1: warning: symlink leads out of the site; not followed",
+            "static/photo.jpg:1:1: warning: symlink leads out of the site; not followed",
+        ]
+    );
+    assert!(s.exists("briefings/inside/index.html"));
+    assert!(s.exists("robots-copy.txt"));
+    assert!(!s.exists("briefings/secret-link/index.html") && !s.exists("briefings/x/index.html"));
+    assert!(!s.exists("photo.jpg"));
+    let all = snapshot(&s.public());
+    assert!(!all.values().any(|b| String::from_utf8_lossy(b).contains("Secret from elsewhere")));
 }

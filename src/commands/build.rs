@@ -1,24 +1,29 @@
 //! `dossier build` and `dossier check`.
 
 use super::{EXIT_CONTENT, EXIT_OK, Format, load_config, report};
-use crate::config::Overrides;
+use crate::config::{CONFIG_FILE, Config, OutputOrigin, Overrides};
 use crate::diag::{Diagnostics, Pos};
-use crate::output;
+use crate::interrupt::{EXIT_INTERRUPTED, Interrupt};
+use crate::output::folder::{self, ResolvedPath};
+use crate::output::{self, PublishError, Publisher};
 use crate::pipeline;
 use crate::render::{self, templates::Templates};
 use std::path::Path;
 use std::time::Instant;
 
-/// Builds into a staging folder and swaps it in only when everything succeeded.
+/// Builds into a new tree and swaps it in for the output folder only when everything
+/// succeeded; an error, Ctrl-C or a kill leaves the previous output whole.
 pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
     let start = Instant::now();
+    let interrupt = Interrupt::install();
     let config = match load_config(root, overrides) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if refuse_output(&config, overrides, Format::Text) {
-        return super::EXIT_USAGE;
-    }
+    let output = match output_folder(&config, Format::Text) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
     let templates = Templates::load(&config);
     let (site, mut diags) = load_site(&config);
     let (site, templates) = match (site, templates) {
@@ -33,44 +38,32 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
             return EXIT_CONTENT;
         }
     };
-    let staging = match output::Staging::new(&config.output_dir) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.error(
-                &config.output_dir.display().to_string(),
-                Pos::START,
-                format!("cannot prepare the output: {e}"),
-            );
-            report(diags, Format::Text);
-            return EXIT_CONTENT;
-        }
+    if interrupt.is_set() {
+        return interrupted();
+    }
+    let publisher = match Publisher::prepare(output.as_path(), interrupt.clone()) {
+        Ok(p) => p,
+        Err(e) => return publish_failed(e, diags),
     };
-    if let Err(e) = output::copy_static(&config, &staging, &|rel| output::publishes_static(&site, rel)) {
-        diags.error("static", Pos::START, format!("cannot copy static files: {e}"));
+    if let Err(e) = output::copy_static(&config, &publisher, &|rel| output::publishes_static(&site, rel)) {
+        e.report(&mut diags);
     }
     let mut timer = crate::timing::Timer::start();
-    diags.extend(render::render_site(&site, &templates, &staging));
+    diags.extend(render::render_site(&site, &templates, &publisher));
     timer.lap("render+stage");
+    if interrupt.is_set() {
+        return interrupted();
+    }
     if diags.has_errors() {
-        staging.abort();
+        drop(publisher);
         report(diags, Format::Text);
         return EXIT_CONTENT;
     }
-    let committed = staging.commit();
+    let committed = publisher.commit();
     timer.lap("commit");
     let committed = match committed {
         Ok(c) => c,
-        Err(e) => {
-            let mut d = Diagnostics::new();
-            d.error(
-                &config.output_dir.display().to_string(),
-                Pos::START,
-                format!("cannot update the output folder: {e}"),
-            );
-            diags.extend(d);
-            report(diags, Format::Text);
-            return EXIT_CONTENT;
-        }
+        Err(e) => return publish_failed(e, diags),
     };
     report(diags, Format::Text);
     if !quiet {
@@ -80,7 +73,7 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
             "built {}, {} into {} in {} ms ({} written, {} unchanged, {} removed)",
             n(site.briefings.len(), "briefing", "briefings"),
             n(site.index.has_page.iter().filter(|p| **p).count(), "entity page", "entity pages"),
-            config.output_dir.display(),
+            output,
             start.elapsed().as_millis(),
             n(committed.written, "file", "files"),
             committed.unchanged,
@@ -90,14 +83,33 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
     EXIT_OK
 }
 
+fn interrupted() -> i32 {
+    eprintln!("interrupted: the output folder is as it was");
+    EXIT_INTERRUPTED
+}
+
+/// Reports why the new site could not be published (the output folder is as it was).
+fn publish_failed(e: PublishError, diags: Diagnostics) -> i32 {
+    if matches!(e, PublishError::Interrupted) {
+        return interrupted();
+    }
+    report(diags, Format::Text);
+    eprintln!("error: {e}");
+    eprintln!("the output folder is as it was");
+    match e {
+        PublishError::Collisions(_) | PublishError::MountInside(_) => super::EXIT_USAGE,
+        _ => EXIT_CONTENT,
+    }
+}
+
 /// Validates everything `build` would, writes nothing.
 pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
     let config = match super::load_config_as(root, overrides, format) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    if refuse_output(&config, overrides, format) {
-        return super::EXIT_USAGE;
+    if let Err(code) = output_folder(&config, format) {
+        return code;
     }
     let (site, mut diags) = load_site(&config);
     match Templates::load(&config) {
@@ -124,82 +136,34 @@ fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnos
     (site, diags)
 }
 
-/// Prints why the output folder cannot be used, if it cannot; true then.
-fn refuse_output(config: &crate::config::Config, overrides: &Overrides, format: Format) -> bool {
-    let Some(problem) = unsafe_output(&config.output_dir, &config.root) else { return false };
-    let msg =
-        format!("the output folder {} {problem}; choose another output_dir", config.output_dir.display());
-    match format {
-        Format::Text => eprintln!("error: {msg}"),
-        Format::Json => {
-            let mut d = Diagnostics::new();
-            let source = if overrides.output.is_some() { "--output" } else { crate::config::CONFIG_FILE };
-            d.error(source, Pos::START, msg);
-            report(d, format);
-        }
-    }
-    true
-}
-
-/// The output folder is cleaned of files the build no longer makes, so it must never be or
-/// hold the site's sources: not the site root or above it, not inside `content/`,
-/// `templates/`, `themes/` or `static/`.
-fn unsafe_output(output: &Path, root: &Path) -> Option<&'static str> {
-    if output.exists() && !output.is_dir() {
-        return Some("is a file, not a folder");
-    }
-    let (out, root) = (canonical(output), canonical(root));
-    if root.starts_with(&out) {
-        return Some("contains the site itself");
-    }
-    ["content", "templates", "themes", "static"]
-        .iter()
-        .any(|d| out.starts_with(root.join(d)))
-        .then_some("lies inside the site's sources")
-}
-
-/// The canonical form of a path that may not exist yet: its longest existing ancestor,
-/// canonicalised, with the rest appended.
-fn canonical(p: &Path) -> std::path::PathBuf {
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+/// The output folder resolved as the OS will see it, or the exit status after saying why it
+/// cannot be used (FORMAT.md section 7: never the site, its parents or its sources).
+fn output_folder(config: &Config, format: Format) -> Result<ResolvedPath, i32> {
+    let refusal = match folder::check(&config.output_dir, &config.root) {
+        Ok(out) => return Ok(out),
+        Err(r) => r,
     };
-    let mut rest = Vec::new();
-    let mut cur = abs.as_path();
-    loop {
-        if let Ok(c) = cur.canonicalize() {
-            return rest.iter().rev().fold(c, |acc, seg| acc.join(seg));
+    let mut d = Diagnostics::new();
+    match config.output_origin {
+        OutputOrigin::SiteToml(pos) => {
+            d.error(CONFIG_FILE, pos, format!("{refusal}; choose another output_dir"))
         }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return abs,
+        OutputOrigin::Flag | OutputOrigin::Default if format == Format::Json => {
+            let source = if config.output_origin == OutputOrigin::Flag { "--output" } else { CONFIG_FILE };
+            d.error(source, Pos::START, format!("{refusal}; choose another output folder"))
+        }
+        OutputOrigin::Flag => {
+            eprintln!(
+                "error: --output {}: {refusal}; choose another output folder",
+                config.output_dir.display()
+            );
+            return Err(super::EXIT_USAGE);
+        }
+        OutputOrigin::Default => {
+            eprintln!("error: {refusal}; choose another output folder (output_dir in site.toml)");
+            return Err(super::EXIT_USAGE);
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_may_not_hold_or_sit_in_sources() {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("site");
-        std::fs::create_dir_all(root.join("content/briefings")).unwrap();
-        assert!(unsafe_output(&root.join("public"), &root).is_none());
-        assert!(unsafe_output(&tmp.path().join("elsewhere/new"), &root).is_none());
-        assert!(unsafe_output(&root, &root).is_some());
-        assert!(unsafe_output(tmp.path(), &root).is_some());
-        assert!(unsafe_output(&root.join("content"), &root).is_some());
-        assert!(unsafe_output(&root.join("content/briefings/out"), &root).is_some());
-        assert!(unsafe_output(&root.join("static/x"), &root).is_some());
-        assert!(unsafe_output(&root.join("./content/../templates"), &root).is_some());
-        std::fs::write(root.join("site.toml"), "title = \"T\"").unwrap();
-        assert_eq!(unsafe_output(&root.join("site.toml"), &root), Some("is a file, not a folder"));
-    }
+    report(d, format);
+    Err(super::EXIT_USAGE)
 }

@@ -12,7 +12,7 @@ use crate::diag::{Diagnostics, Pos};
 use crate::entities::EntityId;
 use crate::frontmatter::{Briefing, EntityKind, Event};
 use crate::index::{BriefingIdx, EventRef, entities_of};
-use crate::output::Sink;
+use crate::output::{Sink, WriteError};
 use crate::pipeline::Site;
 use crate::tlp::Tlp;
 use crate::url::UrlPath;
@@ -82,17 +82,15 @@ pub fn render_site(site: &Site, templates: &Templates, sink: &dyn Sink) -> Diagn
     let jobs = all_jobs(site);
     let mut diags = render_jobs(site, templates, &jobs, sink);
     let feeds = feeds::all_feeds(site);
-    let errors: Vec<String> = feeds
+    let errors: Vec<WriteError> = feeds
         .into_par_iter()
-        .filter_map(|(url, xml)| {
-            sink.put(&url.output_file(), xml.into_bytes()).err().map(|e| format!("cannot write {url}: {e}"))
-        })
+        .filter_map(|(url, xml)| sink.put(&url.output_file(), xml.into_bytes()).err())
         .collect();
     for e in errors {
-        diags.error("public", Pos::START, e);
+        e.report(&mut diags);
     }
     if let Err(e) = sink.put("sitemap.xml", feeds::sitemap(site, &jobs).into_bytes()) {
-        diags.error("public", Pos::START, format!("cannot write sitemap.xml: {e}"));
+        e.report(&mut diags);
     }
     diags
 }
@@ -107,9 +105,10 @@ pub fn render_jobs(site: &Site, templates: &Templates, jobs: &[Job], sink: &dyn 
             let page = render_page(site, templates, job);
             crate::timing::slow(&url.to_string(), started);
             match page {
-                Ok(html) => sink.put(&url.output_file(), html.into_bytes()).err().map(|e| {
-                    ("public".to_string(), Pos::START, format!("cannot write {url}: {e}"), String::new())
-                }),
+                Ok(html) => sink
+                    .put(&url.output_file(), html.into_bytes())
+                    .err()
+                    .map(|e| (e.location(), Pos::START, e.message(), String::new())),
                 Err((tpl, msg)) => {
                     let (path, pos, msg) = templates.error_at(&tpl, &msg);
                     Some((path, pos, msg, url.to_string()))

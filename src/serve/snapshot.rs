@@ -21,7 +21,7 @@ pub struct Snapshot {
 pub type Statics = Arc<HashMap<String, Arc<Vec<u8>>>>;
 
 /// Reads the static files (theme first, site's own win), as `build` copies them.
-pub fn load_statics(config: &Config) -> std::io::Result<Statics> {
+pub fn load_statics(config: &Config) -> Result<Statics, output::WriteError> {
     let sink = MemSink(Mutex::new(HashMap::new()));
     // Pages are looked up before static files, so nothing needs leaving out here.
     output::copy_static(config, &sink, &|_| true)?;
@@ -32,7 +32,7 @@ pub fn load_statics(config: &Config) -> std::io::Result<Statics> {
 struct MemSink(Mutex<HashMap<String, Arc<Vec<u8>>>>);
 
 impl Sink for MemSink {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), output::WriteError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), Arc::new(bytes));
         Ok(())
     }
