@@ -20,3 +20,4 @@ pub mod slug;
 pub mod timing;
 pub mod tlp;
 pub mod url;
+pub mod yaml_error;
