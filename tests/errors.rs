@@ -144,3 +144,30 @@ fn two_pages_on_one_url_both_hear_of_it() {
         "{l:?}"
     );
 }
+
+#[test]
+fn control_characters_in_names_and_keys_cannot_split_a_line() {
+    let s = Site::copy("basic");
+    s.write(
+        "content/briefings/new\nline.md",
+        "---\ntitle: T\ndate: 2025-09-01\ntags: [unclosed\nsummary: S\n---\n",
+    );
+    // A quoted YAML key may hold a newline too; the message quotes it.
+    s.write("content/briefings/tab\tbell\u{7}.md", "---\n\"ti\\ntle\": T\ndate: 2025-09-01\n---\n");
+    let out = s.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        concat!(
+            "content/briefings/new\\nline.md:4:7: error: unclosed '[' (the list opened here is never closed with ']')\n",
+            "content/briefings/tab\\tbell\\u{7}.md:1:1: error: missing required key `title`\n",
+            "content/briefings/tab\\tbell\\u{7}.md:2:1: error: unknown key `ti\\ntle` (did you mean `title`?)\n",
+            "3 errors\n",
+        )
+    );
+    // The JSON form carries the real path and key.
+    let out = s.run(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"][0]["path"], "content/briefings/new\nline.md");
+    assert_eq!(v["diagnostics"][2]["message"], "unknown key `ti\ntle` (did you mean `title`?)");
+}

@@ -130,7 +130,8 @@ fn refuse_output(config: &crate::config::Config, overrides: &Overrides, format: 
     let msg =
         format!("the output folder {} {problem}; choose another output_dir", config.output_dir.display());
     match format {
-        Format::Text => eprintln!("error: {msg}"),
+        // The folder is the user's path: one line whatever it holds.
+        Format::Text => eprintln!("error: {}", crate::diag::one_line(&msg)),
         Format::Json => {
             let mut d = Diagnostics::new();
             let source = if overrides.output.is_some() { "--output" } else { crate::config::CONFIG_FILE };
