@@ -2,6 +2,7 @@
 //! run and printed as `path:line:col: error: message` (FORMAT.md section 7).
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -43,8 +44,30 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.col, sev, self.message)
+        let (path, message) = (one_line(&self.path), one_line(&self.message));
+        write!(f, "{path}:{}:{}: {sev}: {message}", self.line, self.col)
     }
+}
+
+/// `text` made safe for one line of a terminal: control characters (a newline or tab in a
+/// file name, a newline in a quoted YAML key) and the Unicode line and paragraph separators
+/// are written as Rust escapes (`\n`, `\t`, `\u{7}`, `\u{2028}`), so one diagnostic is always
+/// one line. Everything else, backslashes included, is left as it is, so ordinary paths read
+/// unchanged. The JSON form keeps the real text (JSON escapes it itself).
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// An ordered collection of findings. Stages push into their own and the pipeline merges them, so
@@ -158,5 +181,16 @@ mod tests {
         assert_eq!(v[1].to_string(), "content/a.md:14:5: error: unknown country \"X\"");
         assert_eq!(summary_line(d.error_count(), d.warning_count()), "1 error, 1 warning");
         assert_eq!(summary_line(2, 0), "2 errors");
+    }
+
+    #[test]
+    fn control_characters_cannot_split_a_line() {
+        let mut d = Diagnostics::new();
+        d.error("content/a\nb\t\u{7}.md", Pos::new(2, 1), "unknown key `ti\ntle` (\u{2028})");
+        let v = d.sorted();
+        assert_eq!(v[0].to_string(), r"content/a\nb\t\u{7}.md:2:1: error: unknown key `ti\ntle` (\u{2028})");
+        // The data keeps the real text, for the JSON form.
+        assert_eq!(v[0].path, "content/a\nb\t\u{7}.md");
+        assert_eq!(one_line(r"C:\dir\ä.md"), r"C:\dir\ä.md", "backslashes and letters stay");
     }
 }

@@ -7,9 +7,11 @@ use crate::diag::{Diagnostics, Pos};
 use crate::load::{FileKind, SourceFile, Split};
 use crate::slug::{self, Slug};
 use crate::tlp::Tlp;
+use crate::yaml_error::{self, Action};
 use jiff::civil::Date;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::sync::Arc;
 
@@ -28,7 +30,98 @@ impl<T> At<T> {
 
 // ---- raw YAML shapes -------------------------------------------------------------------------
 
-type S = Spanned<String>;
+/// A YAML node as serde's visitor met it. Every value is read through this type, so a value of
+/// the wrong shape (`title: [a]`, `actors: Kim`) is an ordinary value that we report in our own
+/// words, never a parser error whose wording we would have to interpret. `L` reads the items
+/// of a list, `M` a map; `IgnoredAny` skips what a position does not take.
+enum Node<L, M> {
+    /// A string: quotes, escapes and line folding resolved.
+    Text(String),
+    /// A scalar the parser resolved to a boolean (`Some`) or a number (`None`), with the value
+    /// as the parser shows it; the text as written (`007`, `1.50`, `yes`) is read back from
+    /// the source by its span (see `Cx::scalar`).
+    Resolved(Option<bool>, String),
+    /// `~`, `null` or nothing.
+    Null,
+    List(Vec<L>),
+    Map(M),
+}
+
+impl<L, M> Node<L, M> {
+    /// The shape found, for "expected …, found …" messages.
+    fn found(&self) -> &'static str {
+        match self {
+            Node::Text(_) | Node::Resolved(..) => "a single value",
+            Node::Null => "nothing",
+            Node::List(_) => "a list",
+            Node::Map(_) => "a map",
+        }
+    }
+}
+
+impl<'de, L: Deserialize<'de>, M: Deserialize<'de>> Deserialize<'de> for Node<L, M> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<L, M>(std::marker::PhantomData<(L, M)>);
+        impl<'de, L: Deserialize<'de>, M: Deserialize<'de>> Visitor<'de> for V<L, M> {
+            type Value = Node<L, M>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Node::Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Node::Text(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Node::Resolved(Some(v), v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Node::Resolved(None, v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Node::Resolved(None, v.to_string()))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+                Ok(Node::Resolved(None, v.to_string()))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+                Ok(Node::Resolved(None, v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Node::Resolved(None, v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Node::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Node::Null)
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+                Node::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<L>()? {
+                    items.push(item);
+                }
+                Ok(Node::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                M::deserialize(de::value::MapAccessDeserializer::new(map)).map(Node::Map)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+type Skip = de::IgnoredAny;
+/// A single value (`title: T`).
+type S = Spanned<Node<Skip, Skip>>;
+/// A list (`tags: [a, b]`) of `T`.
+type ListOf<T> = Spanned<Node<T, Skip>>;
+/// A map (a source in `sources`) read as `T`.
+type MapOf<T> = Spanned<Node<Skip, T>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,56 +132,25 @@ struct RawBriefing {
     summary: Option<S>,
     lang: Option<S>,
     slug: Option<S>,
-    draft: Option<Spanned<bool>>,
+    draft: Option<S>,
     tlp: Option<S>,
-    tags: Option<Vec<S>>,
-    actors: Option<Vec<Spanned<RawActor>>>,
-    countries: Option<Vec<S>>,
-    events: Option<Vec<Spanned<RawEvent>>>,
-    sources: Option<Vec<Spanned<RawSource>>>,
-    key_judgments: Option<Vec<Spanned<RawJudgment>>>,
-    related: Option<Vec<S>>,
-}
-
-/// An `actors` entry: a plain reference or a map with `ref`, `role` and `kind`.
-enum RawActor {
-    Plain(String),
-    Map(Box<RawActorMap>),
+    tags: Option<ListOf<S>>,
+    /// A plain reference or a map with `ref`, `role` and `kind`.
+    actors: Option<ListOf<MapOf<RawActorMap>>>,
+    countries: Option<ListOf<S>>,
+    events: Option<ListOf<MapOf<RawEvent>>>,
+    sources: Option<ListOf<MapOf<RawSource>>>,
+    key_judgments: Option<ListOf<MapOf<RawJudgment>>>,
+    related: Option<ListOf<S>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawActorMap {
     #[serde(rename = "ref")]
-    reference: S,
+    reference: Option<S>,
     role: Option<S>,
     kind: Option<S>,
-}
-
-impl<'de> Deserialize<'de> for RawActor {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawActor;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a name or a map with `ref`, `role` and `kind`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawActor, E> {
-                Ok(RawActor::Plain(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawActor, E> {
-                Ok(RawActor::Plain(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawActor, E> {
-                Ok(RawActor::Plain(v.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawActor, A::Error> {
-                RawActorMap::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|m| RawActor::Map(Box::new(m)))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 #[derive(Deserialize)]
@@ -96,9 +158,9 @@ impl<'de> Deserialize<'de> for RawActor {
 struct RawEvent {
     date: Option<S>,
     title: Option<S>,
-    actors: Option<Vec<S>>,
-    countries: Option<Vec<S>>,
-    sources: Option<Vec<S>>,
+    actors: Option<ListOf<S>>,
+    countries: Option<ListOf<S>>,
+    sources: Option<ListOf<S>>,
 }
 
 #[derive(Deserialize)]
@@ -123,15 +185,15 @@ struct RawJudgment {
     text: Option<S>,
     likelihood: Option<S>,
     confidence: Option<S>,
-    sources: Option<Vec<S>>,
+    sources: Option<ListOf<S>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPerson {
     name: Option<S>,
-    aliases: Option<Vec<S>>,
-    countries: Option<Vec<S>>,
+    aliases: Option<ListOf<S>>,
+    countries: Option<ListOf<S>>,
     role: Option<S>,
     born: Option<S>,
     wikidata: Option<S>,
@@ -141,8 +203,8 @@ struct RawPerson {
 #[serde(deny_unknown_fields)]
 struct RawOrganisation {
     name: Option<S>,
-    aliases: Option<Vec<S>>,
-    countries: Option<Vec<S>>,
+    aliases: Option<ListOf<S>>,
+    countries: Option<ListOf<S>>,
     role: Option<S>,
     founded: Option<S>,
     wikidata: Option<S>,
@@ -152,7 +214,7 @@ struct RawOrganisation {
 #[serde(deny_unknown_fields)]
 struct RawCountry {
     name: Option<S>,
-    aliases: Option<Vec<S>>,
+    aliases: Option<ListOf<S>>,
     wikidata: Option<S>,
 }
 
@@ -161,7 +223,7 @@ struct RawCountry {
 struct RawPage {
     title: Option<S>,
     slug: Option<S>,
-    draft: Option<Spanned<bool>>,
+    draft: Option<S>,
 }
 
 // ---- typed documents -------------------------------------------------------------------------
@@ -445,7 +507,7 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
                 rel: file.rel.clone(),
                 title: title.value,
                 slug,
-                draft: raw.draft.is_some_and(|d| d.value),
+                draft: cx.flag(raw.draft),
                 body,
             })))
         }
@@ -514,76 +576,164 @@ impl Cx<'_> {
         Arc::from(out)
     }
 
-    fn at(&self, s: S) -> At<String> {
+    /// A single value's text, or an error at it when it is a list or a map. Null is empty
+    /// text, for the callers' own "empty" checks.
+    fn scalar(&mut self, s: S) -> Option<At<String>> {
         let pos = self.pos(&s.referenced);
-        At::new(s.value, pos)
+        match self.text_of(s.value, &s.defined) {
+            Ok(text) => Some(At::new(text, pos)),
+            Err(_) => {
+                self.error(pos, "expected a single value, not a list or a map");
+                None
+            }
+        }
+    }
+
+    /// The text of a scalar node; the node back when it is a list or a map.
+    fn text_of<L, M>(
+        &self,
+        node: Node<L, M>,
+        defined: &serde_saphyr::Location,
+    ) -> Result<String, Node<L, M>> {
+        match node {
+            Node::Text(t) => Ok(t),
+            Node::Resolved(_, shown) => Ok(self.written(defined).unwrap_or(shown)),
+            Node::Null => Ok(String::new()),
+            other => Err(other),
+        }
+    }
+
+    /// A plain scalar as written, by its byte span (where it is defined, for an alias). The
+    /// text parsed has the same bytes as `self.yaml`: cutting a key blanks it byte for byte.
+    fn written(&self, loc: &serde_saphyr::Location) -> Option<String> {
+        let span = loc.span();
+        let start = usize::try_from(span.byte_offset()?).ok()?;
+        let len = usize::try_from(span.byte_len()?).ok()?;
+        let text = self.yaml.get(start..start.checked_add(len)?)?.trim();
+        (!text.is_empty()).then(|| text.to_string())
+    }
+
+    /// `true`/`false` (and the YAML 1.1 spellings the parser resolves, also when quoted).
+    fn flag(&mut self, v: Option<S>) -> bool {
+        let Some(s) = v else { return false };
+        let found = match &s.value {
+            Node::Resolved(Some(b), _) => Some(*b),
+            Node::Text(t) => yaml11_bool(t),
+            Node::Null => Some(false),
+            _ => None,
+        };
+        found.unwrap_or_else(|| {
+            let pos = self.pos(&s.referenced);
+            self.error(pos, "expected true or false");
+            false
+        })
+    }
+
+    /// The items of a list, or an error at the value when it is not one.
+    fn items<T>(&mut self, v: Option<ListOf<T>>) -> Vec<T> {
+        let Some(v) = v else { return Vec::new() };
+        match v.value {
+            Node::List(items) => items,
+            Node::Null => Vec::new(),
+            _ => {
+                let pos = self.pos(&v.referenced);
+                self.error(pos, "expected a list (`[a, b]`)");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A map with its position, or an error at the value when it is not one.
+    fn entry<T>(&mut self, v: MapOf<T>) -> Option<(Pos, T)> {
+        let pos = self.pos(&v.referenced);
+        match v.value {
+            Node::Map(m) => Some((pos, m)),
+            _ => {
+                self.error(pos, "expected a map (`{key: value}`)");
+                None
+            }
+        }
     }
 
     fn error(&mut self, pos: Pos, msg: impl Into<String>) {
         self.diags.error(self.rel, pos, msg);
     }
 
-    fn yaml<T: for<'de> Deserialize<'de>>(&mut self, yaml: &str) -> Option<T> {
+    fn yaml<T: DeserializeOwned>(&mut self, yaml: &str) -> Option<T> {
         let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-        let mut e = match parse_yaml::<T>(yaml) {
-            Ok(v) => return Some(v),
+        let mut e = match parse_yaml::<MapOf<T>>(yaml) {
+            Ok(v) => return self.document(v),
             Err(e) => e,
         };
-        // A streaming parser may meet a wrong shape (`title: [`) before the syntax error after
-        // it; the syntax error is the one to report.
+        // A streaming parser may meet an unknown key before the syntax error after it; the
+        // syntax error is the one to report.
         if let Err(syntax) = parse_yaml::<de::IgnoredAny>(yaml) {
             e = syntax;
         }
-        // An unknown key or a value of the wrong shape must not hide the file's other errors:
-        // report it, blank out the key (line numbers stay) and parse again, as long as the
-        // key is one we can cut cleanly. Syntax errors stop here: what follows is unreliable.
+        // An unknown key or an unreadable value must not hide the file's other errors: report
+        // it, blank out the key (line numbers and byte offsets stay) and parse again, as long
+        // as the key is one we can cut cleanly. Syntax errors stop here: what follows is
+        // unreliable.
         let mut text = yaml.to_string();
         for _ in 0..64 {
-            let loc = e.location();
-            let (message, shape) = yaml_message(&e.to_string());
-            let pos = loc.map_or(Pos::START, |l| self.pos(&l));
-            self.error(pos, message.clone());
-            let loc = loc?;
-            let (line, col) = (loc.line() as usize, loc.column() as usize);
-            let cut = if message.starts_with("unknown key") {
-                blank_block_key(&mut text, line, col)
-            } else if shape && let Some(indent) = nested_key_indent(&text, line) {
-                // A key inside a list item or map (`    title: [x]` in a source): cut just
+            let found = yaml_error::explain(&e, &text);
+            let pos = found.at.map_or(Pos::START, |(l, c)| Pos::new(self.line0 + l as u32, c as u32));
+            self.error(pos, found.message);
+            let (line, col) = found.at?;
+            let cut = match found.action {
+                Action::CutKey => blank_block_key(&mut text, line, col),
+                // A key inside a list item or map (`    title: !!int x` in a source): cut just
                 // that key, so the rest of the item still counts.
-                blank_block_key(&mut text, line, indent + 1)
-            } else if shape {
-                match top_level_key(&text, line) {
-                    Some((key_line, key)) => {
-                        self.cut.push(key);
-                        blank_block_key(&mut text, key_line, 1)
-                    }
-                    None => false,
-                }
-            } else {
-                false
+                Action::CutValue => match nested_key_indent(&text, line) {
+                    Some(indent) => blank_block_key(&mut text, line, indent + 1),
+                    None => match top_level_key(&text, line) {
+                        Some((key_line, key)) => {
+                            self.cut.push(key);
+                            blank_block_key(&mut text, key_line, 1)
+                        }
+                        None => false,
+                    },
+                },
+                Action::Stop => false,
             };
             if !cut {
                 return None;
             }
-            match parse_yaml::<T>(&text) {
+            match parse_yaml::<MapOf<T>>(&text) {
                 // The file has errors already; the value is still checked for the rest.
-                Ok(v) => return Some(v),
+                Ok(v) => return self.document(v),
                 Err(next) => e = next,
             }
         }
         None
     }
 
-    fn required(&mut self, v: Option<S>, key: &str) -> Option<At<String>> {
-        match v {
-            Some(s) if !s.value.trim().is_empty() => Some(self.at(s)),
-            Some(s) => {
-                let pos = self.pos(&s.referenced);
-                self.error(pos, format!("`{key}` must not be empty"));
+    /// The document's keys, or an error when the front matter is a list or a single value.
+    fn document<T: DeserializeOwned>(&mut self, top: MapOf<T>) -> Option<T> {
+        let pos = self.pos(&top.referenced);
+        match top.value {
+            Node::Map(doc) => Some(doc),
+            // Only comments: no keys.
+            Node::Null => parse_yaml::<MapOf<T>>("{}").ok().and_then(|t| match t.value {
+                Node::Map(doc) => Some(doc),
+                _ => None,
+            }),
+            other => {
+                let found = other.found();
+                self.error(pos, format!("expected keys with values (`title: …`), found {found}"));
                 None
             }
-            None => self.missing(key),
         }
+    }
+
+    fn required(&mut self, v: Option<S>, key: &str) -> Option<At<String>> {
+        let Some(v) = v else { return self.missing(key) };
+        let a = self.scalar(v)?;
+        if a.value.trim().is_empty() {
+            self.error(a.pos, format!("`{key}` must not be empty"));
+            return None;
+        }
+        Some(a)
     }
 
     /// A required key that is absent (error at 1:1) or present without a value (`title:`,
@@ -607,13 +757,14 @@ impl Cx<'_> {
     }
 
     fn text_opt(&mut self, v: Option<S>) -> Option<String> {
-        v.map(|s| s.value.trim().to_string()).filter(|s| !s.is_empty())
+        let a = self.scalar(v?)?;
+        Some(a.value.trim().to_string()).filter(|s| !s.is_empty())
     }
 
-    fn list(&mut self, v: Option<Vec<S>>) -> Vec<At<String>> {
+    fn list(&mut self, v: Option<ListOf<S>>) -> Vec<At<String>> {
         let mut out = Vec::new();
-        for s in v.unwrap_or_default() {
-            let a = self.at(s);
+        for s in self.items(v) {
+            let Some(a) = self.scalar(s) else { continue };
             if a.value.trim().is_empty() {
                 self.error(a.pos, "empty entry");
             } else {
@@ -624,7 +775,7 @@ impl Cx<'_> {
     }
 
     fn edtf_opt(&mut self, v: Option<S>) -> Option<Edtf> {
-        let a = self.at(v?);
+        let a = self.scalar(v?)?;
         match a.value.parse::<Edtf>() {
             Ok(d) => Some(d),
             Err(e) => {
@@ -635,7 +786,7 @@ impl Cx<'_> {
     }
 
     fn full_date(&mut self, v: S) -> Option<Date> {
-        let a = self.at(v);
+        let a = self.scalar(v)?;
         match parse_full(&a.value) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -646,7 +797,7 @@ impl Cx<'_> {
     }
 
     fn url_opt(&mut self, v: Option<S>, key: &str) -> Option<String> {
-        let a = self.at(v?);
+        let a = self.scalar(v?)?;
         let u = a.value.trim();
         let ok = crate::config::is_http_url(u) && !u.contains(char::is_whitespace);
         if !ok {
@@ -659,7 +810,7 @@ impl Cx<'_> {
     fn slug(&mut self, v: Option<S>, stem: &str, lang: &str) -> Option<At<Slug>> {
         match v {
             Some(s) => {
-                let a = self.at(s);
+                let a = self.scalar(s)?;
                 match Slug::parse(a.value.trim()) {
                     Some(slug) => Some(At::new(slug, a.pos)),
                     None => {
@@ -687,7 +838,7 @@ impl Cx<'_> {
     }
 
     fn lang(&mut self, v: Option<S>) -> Option<String> {
-        let a = self.at(v?);
+        let a = self.scalar(v?)?;
         let l = a.value.trim();
         let ok = !l.is_empty()
             && l.split('-')
@@ -699,7 +850,7 @@ impl Cx<'_> {
         Some(l.to_string())
     }
 
-    fn source_refs(&mut self, v: Option<Vec<S>>, ids: &[String]) -> Vec<usize> {
+    fn source_refs(&mut self, v: Option<ListOf<S>>, ids: &[String]) -> Vec<usize> {
         let mut out = Vec::new();
         for a in self.list(v) {
             match ids.iter().position(|id| *id == a.value) {
@@ -724,7 +875,7 @@ impl Cx<'_> {
             None => self.missing("date"),
         };
         let updated = raw.updated.and_then(|d| self.full_date(d));
-        let summary = raw.summary.map(|s| self.at(s)).filter(|s| !s.value.trim().is_empty());
+        let summary = raw.summary.and_then(|s| self.scalar(s)).filter(|s| !s.value.trim().is_empty());
         let (summary, summary_indent, summary_raw) = match summary {
             Some(s) => {
                 let (pos, indent) = self.text_start(s.pos);
@@ -736,10 +887,10 @@ impl Cx<'_> {
         let lang = self.lang(raw.lang).unwrap_or_else(|| defaults.language.to_string());
         let slug = self.slug(raw.slug, &file.stem, defaults.language);
         let tlp = match raw.tlp {
-            Some(t) => {
-                let a = self.at(t);
-                a.value.parse::<Tlp>().map_err(|e| self.error(a.pos, e.to_string())).ok()
-            }
+            Some(t) => match self.scalar(t) {
+                Some(a) => a.value.parse::<Tlp>().map_err(|e| self.error(a.pos, e.to_string())).ok(),
+                None => None,
+            },
             None => Some(defaults.tlp),
         };
         let mut tags = Vec::new();
@@ -755,47 +906,51 @@ impl Cx<'_> {
             }
         }
         let mut actors = Vec::new();
-        for a in raw.actors.unwrap_or_default() {
+        for a in self.items(raw.actors) {
             let pos = self.pos(&a.referenced);
-            match a.value {
-                RawActor::Plain(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
-                RawActor::Plain(s) => actors.push(ActorRef {
+            match self.text_of(a.value, &a.defined) {
+                Ok(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
+                Ok(s) => actors.push(ActorRef {
                     reference: At::new(s.trim().to_string(), pos),
                     role: None,
                     kind: None,
                 }),
-                RawActor::Map(m) => {
-                    let reference = self.at(m.reference);
-                    let role = self.text_opt(m.role);
-                    let kind = match m.kind {
-                        None => None,
-                        Some(k) => {
-                            let k = self.at(k);
-                            match k.value.trim().to_lowercase().as_str() {
-                                "person" => Some(EntityKind::Person),
-                                "organisation" | "organization" => Some(EntityKind::Organisation),
-                                other => {
-                                    self.error(
-                                        k.pos,
-                                        format!(
-                                            "unknown actor kind \"{other}\" (expected person or organisation)"
-                                        ),
-                                    );
-                                    None
-                                }
-                            }
+                Err(Node::Map(m)) => {
+                    let reference = match m.reference {
+                        Some(r) => self.scalar(r),
+                        None => {
+                            self.error(pos, "actor without `ref`");
+                            None
                         }
                     };
-                    if reference.value.trim().is_empty() {
-                        self.error(reference.pos, "empty actor reference");
-                    } else {
-                        actors.push(ActorRef {
-                            reference: At::new(reference.value.trim().to_string(), reference.pos),
+                    let role = self.text_opt(m.role);
+                    let kind = match m.kind.and_then(|k| self.scalar(k)) {
+                        None => None,
+                        Some(k) => match k.value.trim().to_lowercase().as_str() {
+                            "person" => Some(EntityKind::Person),
+                            "organisation" | "organization" => Some(EntityKind::Organisation),
+                            other => {
+                                self.error(
+                                    k.pos,
+                                    format!(
+                                        "unknown actor kind \"{other}\" (expected person or organisation)"
+                                    ),
+                                );
+                                None
+                            }
+                        },
+                    };
+                    match reference {
+                        None => {}
+                        Some(r) if r.value.trim().is_empty() => self.error(r.pos, "empty actor reference"),
+                        Some(r) => actors.push(ActorRef {
+                            reference: At::new(r.value.trim().to_string(), r.pos),
                             role,
                             kind,
-                        });
+                        }),
                     }
                 }
+                Err(_) => self.error(pos, "expected a name or a map (`{ref: …, role: …}`), not a list"),
             }
         }
         let countries = self.list(raw.countries);
@@ -803,12 +958,17 @@ impl Cx<'_> {
         // Sources first: events and judgments refer to them by id.
         let mut sources = Vec::new();
         let mut ids: Vec<String> = Vec::new();
-        for s in raw.sources.unwrap_or_default() {
-            let item_pos = self.pos(&s.referenced);
-            let r = s.value;
-            let Some(id) = r.id.map(|i| self.at(i)) else {
-                self.error(item_pos, "source without `id`");
-                continue;
+        for s in self.items(raw.sources) {
+            let Some((item_pos, r)) = self.entry(s) else { continue };
+            let id = match r.id {
+                Some(i) => match self.scalar(i) {
+                    Some(id) => id,
+                    None => continue,
+                },
+                None => {
+                    self.error(item_pos, "source without `id`");
+                    continue;
+                }
             };
             let idv = id.value.trim().to_string();
             if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
@@ -823,7 +983,7 @@ impl Cx<'_> {
                 continue;
             }
             let reliability = r.reliability.and_then(|v| {
-                let a = self.at(v);
+                let a = self.scalar(v)?;
                 let t = a.value.trim().to_ascii_uppercase();
                 match t.as_str() {
                     "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
@@ -837,7 +997,7 @@ impl Cx<'_> {
                 }
             });
             let credibility = r.credibility.and_then(|v| {
-                let a = self.at(v);
+                let a = self.scalar(v)?;
                 match a.value.trim().parse::<u8>() {
                     Ok(n @ 1..=6) => Some(n),
                     _ => {
@@ -867,9 +1027,8 @@ impl Cx<'_> {
         }
 
         let mut events = Vec::new();
-        for e in raw.events.unwrap_or_default() {
-            let item_pos = self.pos(&e.referenced);
-            let r = e.value;
+        for e in self.items(raw.events) {
+            let Some((item_pos, r)) = self.entry(e) else { continue };
             let date = match r.date {
                 Some(d) => self.edtf_opt(Some(d)),
                 None => {
@@ -877,8 +1036,10 @@ impl Cx<'_> {
                     None
                 }
             };
-            let title = match r.title {
-                Some(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
+            let title = match r.title.map(|t| self.scalar(t)) {
+                Some(Some(t)) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
+                // A list or a map: reported as such already.
+                Some(None) => None,
                 _ => {
                     self.error(item_pos, "event without `title`");
                     None
@@ -893,14 +1054,16 @@ impl Cx<'_> {
         }
 
         let mut key_judgments = Vec::new();
-        for k in raw.key_judgments.unwrap_or_default() {
-            let item_pos = self.pos(&k.referenced);
-            let r = k.value;
+        for k in self.items(raw.key_judgments) {
+            let Some((item_pos, r)) = self.entry(k) else { continue };
             let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
             let text_start = self.text_start(text_pos);
+            // A text of the wrong shape is reported as such, not also as missing.
+            let wrong_shape =
+                r.text.as_ref().is_some_and(|t| matches!(t.value, Node::List(_) | Node::Map(_)));
             let text = self.text_opt(r.text);
             let likelihood = r.likelihood.and_then(|v| {
-                let a = self.at(v);
+                let a = self.scalar(v)?;
                 Likelihood::parse(&a.value).or_else(|| {
                     let terms: Vec<&str> = Likelihood::TERMS.iter().map(|t| t.0).collect();
                     self.error(
@@ -911,7 +1074,7 @@ impl Cx<'_> {
                 })
             });
             let confidence = r.confidence.and_then(|v| {
-                let a = self.at(v);
+                let a = self.scalar(v)?;
                 Confidence::parse(&a.value).or_else(|| {
                     self.error(
                         a.pos,
@@ -931,6 +1094,7 @@ impl Cx<'_> {
                     confidence,
                     sources: srcs,
                 }),
+                None if wrong_shape => {}
                 None => self.error(item_pos, "key judgment without `text`"),
             }
         }
@@ -943,6 +1107,7 @@ impl Cx<'_> {
             let unique = Slug::from_text(&format!("invalid slug {}", file.rel), "en");
             At::new(unique.unwrap_or_else(|| Slug::parse("invalid").expect("valid slug")), Pos::START)
         };
+        let draft = self.flag(raw.draft);
         Some(Briefing {
             rel: file.rel.clone(),
             title: title.map(|t| t.value.trim().to_string()).unwrap_or_default(),
@@ -953,7 +1118,7 @@ impl Cx<'_> {
             summary_raw,
             lang,
             slug: slug.unwrap_or_else(fallback_slug),
-            draft: raw.draft.is_some_and(|d| d.value),
+            draft,
             tlp: tlp.unwrap_or(defaults.tlp),
             tags,
             actors,
@@ -972,8 +1137,8 @@ impl Cx<'_> {
         file: &SourceFile,
         kind: EntityKind,
         name: Option<S>,
-        aliases: Option<Vec<S>>,
-        countries: Option<Vec<S>>,
+        aliases: Option<ListOf<S>>,
+        countries: Option<ListOf<S>>,
         role: Option<S>,
         since: Option<Edtf>,
         wikidata: Option<S>,
@@ -981,8 +1146,7 @@ impl Cx<'_> {
     ) -> Document {
         // Countries have a built-in name, so theirs is optional.
         let name = match (kind, name) {
-            (EntityKind::Country, Some(n)) if n.value.trim().is_empty() => None,
-            (EntityKind::Country, n) => n.map(|n| self.at(n)),
+            (EntityKind::Country, n) => n.and_then(|n| self.scalar(n)).filter(|n| !n.value.trim().is_empty()),
             (_, n) => self.required(n, "name"),
         };
         let name = name.map(|n| At::new(n.value.trim().to_string(), n.pos));
@@ -1025,7 +1189,11 @@ fn blank_block_key(text: &mut String, line: usize, col: usize) -> bool {
         }
         end = line_end(s);
     }
-    let blanked: String = text[start..end].chars().map(|c| if c == '\n' { c } else { ' ' }).collect();
+    // Byte for byte, so that the spans of the values after it still index the original text.
+    let blanked: String = text[start..end]
+        .chars()
+        .map(|c| if c == '\n' { "\n".to_string() } else { " ".repeat(c.len_utf8()) })
+        .collect();
     text.replace_range(start..end, &blanked);
     true
 }
@@ -1043,9 +1211,24 @@ fn nested_key_indent(text: &str, line: usize) -> Option<usize> {
 }
 
 /// Front matter as a typed value. No error snippets (we print our own lines); front matter is
-/// small, so the parser's resource budget stays on as a guard against alias bombs.
-fn parse_yaml<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, serde_saphyr::Error> {
-    serde_saphyr::from_str_with_options::<T>(text, serde_saphyr::options! { with_snippet: false })
+/// small, so the parser's resource budget stays on as a guard against alias bombs. `.nan` or
+/// `1e999` reach `Node` as numbers, whose text is then read back as written.
+fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
+    };
+    serde_saphyr::from_str_with_options::<T>(text, options)
+}
+
+/// YAML 1.1 booleans, as the parser resolves them unquoted; a quoted `"true"` counts too.
+fn yaml11_bool(s: &str) -> Option<bool> {
+    let s = s.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "true" | "yes" | "y" | "on" => Some(true),
+        "false" | "no" | "n" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 /// The top-level key whose value holds YAML line `line` (1-based): its line and name.
@@ -1057,66 +1240,6 @@ fn top_level_key(text: &str, line: usize) -> Option<(usize, String)> {
         let key = l.split_once(':').map(|(k, _)| k.trim().to_string())?;
         starts_key.then_some((n, key))
     })
-}
-
-/// Values of the wrong shape (valid YAML, wrong type), as serde-saphyr words them, and as we
-/// say it to a user.
-const SHAPE_ERRORS: &[(&str, &str)] = &[
-    ("expected sequence start", "expected a list (`[a, b]`)"),
-    ("expected mapping start", "expected a map (`{key: value}`)"),
-    ("expected string scalar", "expected a single value, not a list or a map"),
-    ("invalid boolean", "expected true or false"),
-];
-
-/// serde-saphyr's message without its own `error: line N column M:` prefix and snippet; and
-/// whether it is about a value's shape rather than YAML syntax.
-fn yaml_message(full: &str) -> (String, bool) {
-    let first = full.lines().next().unwrap_or(full);
-    let mut m = first.strip_prefix("error: ").unwrap_or(first);
-    if let Some(rest) = m.strip_prefix("line ")
-        && let Some(i) = rest.find(": ")
-    {
-        m = &rest[i + 2..];
-    }
-    let m = m.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
-    // The parser's own position counts lines within the YAML; ours, in front, counts the file's.
-    let m = match m.rfind(" at line ") {
-        Some(i) if m[i..].contains(", column ") => m[..i].to_string(),
-        _ => m,
-    };
-    if let Some((_, friendly)) = SHAPE_ERRORS.iter().find(|(theirs, _)| m.starts_with(theirs)) {
-        return (friendly.to_string(), true);
-    }
-    let text = if let Some(rest) = m.strip_prefix("unknown field") {
-        // "unknown field `tilte`, expected one of `title`, …": name the likely key first.
-        let key = rest.split('`').nth(1).unwrap_or("");
-        let expected = rest.split_once("expected").map_or("", |(_, e)| e);
-        let expected = expected.trim_start().strip_prefix("one of").unwrap_or(expected);
-        let known: Vec<&str> = expected.split(',').map(|k| k.trim().trim_matches('`')).collect();
-        match known.iter().filter(|k| !k.is_empty()).min_by_key(|k| edit_distance(key, k)) {
-            Some(k) if edit_distance(key, k) <= 2 => format!("unknown key `{key}` (did you mean `{k}`?)"),
-            _ => format!("unknown key{rest}"),
-        }
-    } else {
-        format!("invalid YAML: {m}")
-    };
-    (text, false)
-}
-
-/// Levenshtein distance, for suggestions among a handful of short keys.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 pub fn unknown_source(id: &str, ids: &[String]) -> String {
@@ -1180,11 +1303,115 @@ mod tests {
         assert_eq!((d[0].line, d[0].col), (1, 1));
     }
 
+    /// Each diagnostic as `line:col: message`.
+    fn lines(d: &[crate::diag::Diagnostic]) -> Vec<String> {
+        d.iter().map(|d| format!("{}:{}: {}", d.line, d.col, d.message)).collect()
+    }
+
     #[test]
     fn yaml_syntax_error_is_located() {
         let (_, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors: [a, b\n---\n");
-        assert_eq!(d.len(), 1);
-        assert!(d[0].line >= 4, "{d:?}");
+        assert_eq!(lines(&d), ["4:9: unclosed '[' (the list opened here is never closed with ']')"]);
+    }
+
+    #[test]
+    fn unclosed_brackets_and_quotes_point_at_their_opener() {
+        // The parser itself runs on into the next key (`summary:`) and stops at its ':'.
+        let at = |line5: &str| {
+            let (_, d) = parse_briefing(&format!(
+                "---\ntitle: T\ndate: 2025-09-04\nlang: de\n{line5}\nsummary: S\ncountries: [CN]\n---\n"
+            ));
+            lines(&d)
+        };
+        assert_eq!(
+            at("tags: [unclosed"),
+            ["5:7: unclosed '[' (the list opened here is never closed with ']')"]
+        );
+        assert_eq!(
+            at("tags: [a, [b]"),
+            ["5:7: unclosed '[' (the list opened here is never closed with ']')"]
+        );
+        assert_eq!(at("tags: {a: b"), ["5:7: unclosed '{' (the map opened here is never closed with '}')"]);
+        // Closed with the other bracket: the parser's own finding, at the opener.
+        assert_eq!(at("actors: [{ref: A, role: B]"), ["5:10: '{' is closed with ']' (expected '}')"]);
+        assert_eq!(
+            at("title2: \"abc"),
+            ["5:9: unclosed '\"' (the text quoted here is never closed with '\"')"]
+        );
+        assert_eq!(
+            at("title2: 'it''s"),
+            ["5:9: unclosed \"'\" (the text quoted here is never closed with \"'\")"]
+        );
+        // Closed only by the opening quote of a later value: still the first quote's fault.
+        let (_, d) = parse_briefing("---\ntitle: \"abc\ndate: 2025-09-04\nsummary: \"x\"\n---\n");
+        assert_eq!(lines(&d), ["2:8: unclosed '\"' (the text quoted here is never closed with '\"')"]);
+        // Brackets and quotes in plain text, comments and block scalars open nothing.
+        let (_, d) = parse_briefing(
+            "---\ntitle: a [b 'c\ndate: 2025-09-04 # [x\nsummary: |\n  {d \"e\ntags: [x\n---\n",
+        );
+        assert_eq!(lines(&d), ["6:7: unclosed '[' (the list opened here is never closed with ']')"]);
+    }
+
+    /// Guards the mapping from serde-saphyr's typed errors and our own value types to plain
+    /// words: a regression would show the parser's raw text (or lose a suggestion) here.
+    #[test]
+    fn errors_are_in_plain_words_not_parser_text() {
+        let (_, d) = parse_briefing(
+            "---\ntitle: [T]\ndate: 2025-09-04\nactors: [Kim, [a], {role: x}]\ndraft: maybe\nsources:\n  - plain\ntags: {a: b}\ndatum: x\nlang: de\nlang: en\n---\n",
+        );
+        assert_eq!(
+            lines(&d),
+            [
+                "2:8: expected a single value, not a list or a map",
+                "4:15: expected a name or a map (`{ref: …, role: …}`), not a list",
+                "4:20: actor without `ref`",
+                "5:8: expected true or false",
+                "7:5: expected a map (`{key: value}`)",
+                "8:7: expected a list (`[a, b]`)",
+                "9:1: unknown key `datum` (did you mean `date`?)",
+                "11:1: duplicate key `lang` (each key may appear once)",
+            ]
+        );
+        let (_, d) = parse_briefing("---\n- title\n- date\n---\n");
+        assert_eq!(lines(&d), ["2:1: expected keys with values (`title: …`), found a list"]);
+        let (_, d) = parse_briefing("---\ntitle: T\n  date: x\n---\n");
+        assert_eq!(
+            lines(&d),
+            [
+                "3:7: unexpected ':' (check the indentation, or put quotes around a value that contains \": \")"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_and_booleans_keep_their_text_as_written() {
+        let (b, d) = parse_briefing(
+            "---\ntitle: 1.50\ndate: 2025-09-04\nsummary: .NaN\ndraft: \"yes\"\ntags: [007, yes, 1e3, &x 0x1A, *x]\nsources:\n  - {id: 007, credibility: 02}\n---\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let b = b.unwrap();
+        assert_eq!(b.title, "1.50");
+        assert_eq!(b.summary.unwrap().value, ".NaN");
+        assert!(b.draft);
+        assert_eq!(b.tags, ["007", "yes", "1e3", "0x1A"], "the alias is the same tag");
+        assert_eq!((b.sources[0].id.as_str(), b.sources[0].credibility), ("007", Some(2)));
+    }
+
+    #[test]
+    fn null_list_entries_are_empty_entries() {
+        let (b, d) = parse_briefing("---\ntitle: T\ndate: 2025-09-04\ntags: [a, ~, null]\n---\n");
+        assert_eq!(lines(&d), ["4:11: empty entry", "4:14: empty entry"]);
+        assert_eq!(b.unwrap().tags, ["a"]);
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_its_tag_cuts_only_its_key() {
+        let (b, d) = parse_briefing(
+            "---\ntitle: !!int x\ndate: 2025-09-04\nsources:\n  - id: s\n    title: !!int y\n  - id: t\n---\n",
+        );
+        let tag = "this value does not fit its YAML tag (`!!…`); remove the tag or fix the value";
+        assert_eq!(lines(&d), [format!("2:14: {tag}"), format!("6:18: {tag}")], "and no missing title");
+        assert_eq!(b.unwrap().sources.len(), 2);
     }
 
     #[test]

@@ -21,3 +21,4 @@ pub mod slug;
 pub mod timing;
 pub mod tlp;
 pub mod url;
+pub mod yaml_error;

@@ -94,7 +94,7 @@ fn publish_failed(e: PublishError, diags: Diagnostics) -> i32 {
         return interrupted();
     }
     report(diags, Format::Text);
-    eprintln!("error: {e}");
+    eprintln!("error: {}", crate::diag::one_line(&e.to_string()));
     eprintln!("the output folder is as it was");
     match e {
         PublishError::Collisions(_) | PublishError::MountInside(_) => super::EXIT_USAGE,
@@ -160,7 +160,8 @@ fn output_folder(config: &Config, format: Format) -> Result<ResolvedPath, i32> {
             return Err(super::EXIT_USAGE);
         }
         OutputOrigin::Default => {
-            eprintln!("error: {refusal}; choose another output folder (output_dir in site.toml)");
+            let msg = format!("{refusal}; choose another output folder (output_dir in site.toml)");
+            eprintln!("error: {}", crate::diag::one_line(&msg));
             return Err(super::EXIT_USAGE);
         }
     }
