@@ -23,6 +23,21 @@ impl Manifest {
         self.files.contains(path)
     }
 
+    /// Every folder a recorded file lies in (`a/b/c.html` → `a`, `a/b`).
+    pub fn folders(&self) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for f in &self.files {
+            let mut end = f.len();
+            while let Some(i) = f[..end].rfind('/') {
+                if !out.insert(f[..i].to_string()) {
+                    break;
+                }
+                end = i;
+            }
+        }
+        out
+    }
+
     /// One JSON string per line after the header: any file name (even one holding a newline)
     /// survives, and the file is cheap to read and to diff.
     pub fn to_text(&self) -> String {
@@ -75,5 +90,10 @@ mod tests {
         assert_eq!(Manifest::parse(&text), Some(m));
         assert_eq!(Manifest::parse("my own notes\n"), None);
         assert_eq!(Manifest::parse(""), None);
+        let m =
+            Manifest { files: ["a/b/c.html", "a/d.html", "e.html"].iter().map(|s| s.to_string()).collect() };
+        let mut dirs: Vec<String> = m.folders().into_iter().collect();
+        dirs.sort();
+        assert_eq!(dirs, ["a", "a/b"]);
     }
 }

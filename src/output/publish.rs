@@ -73,6 +73,8 @@ pub struct Publisher {
     placement: Placement,
     /// The output's record of what earlier builds wrote; `None`: no build wrote there.
     old: Option<Manifest>,
+    /// The folders the old manifest's files lie in.
+    recorded_dirs: HashSet<String>,
     generated: Mutex<HashSet<String>>,
     written: AtomicUsize,
     collisions: Mutex<Vec<PathBuf>>,
@@ -125,11 +127,13 @@ impl Publisher {
         let lock_path = new.join(manifest::FILE);
         let lock = std::fs::File::create(&lock_path).map_err(io_err("create", &lock_path))?;
         lock.lock().map_err(io_err("lock", &lock_path))?;
+        let recorded_dirs = old.as_ref().map(Manifest::folders).unwrap_or_default();
         Ok(Publisher {
             output: output.to_path_buf(),
             new,
             placement,
             old,
+            recorded_dirs,
             generated: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
             collisions: Mutex::new(Vec::new()),
@@ -167,7 +171,9 @@ impl Publisher {
             collisions.sort();
             return Err(PublishError::Collisions(collisions));
         }
+        let mut timer = crate::timing::Timer::start();
         self.carry_foreign()?;
+        timer.lap("carry over");
         let generated = std::mem::take(&mut *self.generated.lock().unwrap_or_else(|e| e.into_inner()));
         let written = self.written.load(Ordering::Relaxed);
         let removed =
@@ -189,9 +195,11 @@ impl Publisher {
             Placement::Inside => self.swap_inside(&record)?,
         }
         self.finished = true;
+        timer.lap("swap");
         // The old site (now at the new tree's path) goes; if this is cut short, the next
         // build removes the rest.
         let _ = remove_tree(&self.new, manifest::FILE);
+        timer.lap("remove old");
         Ok(stats)
     }
 
@@ -269,7 +277,10 @@ impl Publisher {
                 if meta.dev() != dev {
                     return Err(PublishError::MountInside(entry.path().to_path_buf()));
                 }
-                let empty = std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
+                // Only a folder no recorded file lies in can be someone's empty folder; asking
+                // the others would read every folder of the site twice.
+                let empty = !self.recorded_dirs.contains(rel.as_str())
+                    && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
                 if empty {
                     self.make_dir(&to, entry.path())?;
                 }

@@ -9,8 +9,8 @@ use std::path::Path;
 
 /// Removes `path` and everything below it. Symlinks are removed, never followed; a folder on
 /// another device (a mount point that appeared inside) is left in place with its contents.
-/// Top-level entries go in parallel: removing an old site of 20,000 files is I/O-bound on
-/// metadata, and the kernel serves folders independently. The top-level entry `last` goes
+/// Entries go in parallel at every level: removing an old site of 17,000 files in 13,000
+/// folders is bound by metadata operations, and the kernel serves folders independently. The top-level entry `last` goes
 /// last: a publisher's tree is known by its manifest, and a removal cut short must leave the
 /// manifest for the next build to recognise the rest.
 pub fn remove_tree(path: &Path, last: &str) -> io::Result<()> {
@@ -49,9 +49,8 @@ fn remove_below(path: &Path, dev: u64) -> io::Result<()> {
     if meta.dev() != dev {
         return Err(io::Error::other(format!("{} is a mount point; it was left in place", path.display())));
     }
-    for e in std::fs::read_dir(path)? {
-        remove_below(&e?.path(), dev)?;
-    }
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(path)?.collect::<io::Result<_>>()?;
+    entries.into_par_iter().try_for_each(|e| remove_below(&e.path(), dev))?;
     remove_empty_dir(path)
 }
 
