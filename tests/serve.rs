@@ -12,6 +12,8 @@ struct Server {
     child: Child,
     addr: String,
     site: Site,
+    /// The server's stderr (rebuild times, error lines), outside the watched site.
+    log: tempfile::NamedTempFile,
 }
 
 impl Drop for Server {
@@ -21,19 +23,31 @@ impl Drop for Server {
     }
 }
 
+impl Server {
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap()
+    }
+}
+
 fn start(fixture: &str) -> Server {
+    start_with(fixture, &[])
+}
+
+fn start_with(fixture: &str, args: &[&str]) -> Server {
     let site = Site::copy(fixture);
+    let log = tempfile::NamedTempFile::new().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["serve", "--port", "0", "--root", site.root().to_str().unwrap()])
+        .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log.reopen().unwrap())
         .spawn()
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let addr =
         line.split("http://").nth(1).and_then(|r| r.split('/').next()).expect("address printed").to_string();
-    Server { child, addr, site }
+    Server { child, addr, site, log }
 }
 
 struct Reply {
@@ -43,9 +57,14 @@ struct Reply {
 }
 
 fn get(addr: &str, path: &str) -> Reply {
+    request(addr, &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n"))
+}
+
+/// Sends `head` (request line and headers, each ending in CRLF) and reads the whole reply.
+fn request(addr: &str, head: &str) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "{head}Connection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -77,11 +96,39 @@ fn dechunk(body: &str) -> String {
 type Ws = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
 
 fn ws(addr: &str) -> Ws {
-    let (mut socket, _) = tungstenite::connect(format!("ws://{addr}/__dossier/ws")).unwrap();
+    ws_from(addr, None).unwrap()
+}
+
+/// The reload socket, opened with the given `Origin` header (`None`: none, as tungstenite does).
+fn ws_from(addr: &str, origin: Option<&str>) -> Result<Ws, tungstenite::Error> {
+    use tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{addr}/__dossier/ws").into_client_request().unwrap();
+    if let Some(o) = origin {
+        req.headers_mut().insert("Origin", o.parse().unwrap());
+    }
+    let (mut socket, _) = tungstenite::connect(req)?;
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
         s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
     }
-    socket
+    Ok(socket)
+}
+
+/// Every message that arrives within `window`.
+fn collect(socket: &mut Ws, window: Duration) -> Vec<serde_json::Value> {
+    let until = Instant::now() + window;
+    let mut got = Vec::new();
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
+            s.set_read_timeout(Some(left.max(Duration::from_millis(1)))).unwrap();
+        }
+        if let Ok(tungstenite::Message::Text(t)) = socket.read() {
+            got.push(serde_json::from_str(&t).unwrap());
+        }
+    }
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    }
+    got
 }
 
 /// The next message of the given type.
@@ -211,12 +258,15 @@ fn new_deleted_and_rename_saved_files() {
 
 #[test]
 fn a_recreated_content_folder_is_watched_again() {
-    // A `git checkout` or a restore from backup: the whole folder goes and comes back.
+    // A `git checkout` or a restore from backup: the whole folder goes and comes back, a little
+    // different (the same files again would give nothing to reload).
     let srv = start("basic");
     let mut socket = ws(&srv.addr);
     let content = srv.site.root().join("content");
     let backup = srv.site.root().join("backup");
     copy_dir(&content, &backup);
+    let trade = backup.join("briefings/2025/trade.md");
+    std::fs::write(&trade, std::fs::read_to_string(&trade).unwrap() + "\nRestored.\n").unwrap();
     std::fs::remove_dir_all(&content).unwrap();
     copy_dir(&backup, &content);
     next(&mut socket, "reload");
@@ -261,6 +311,25 @@ fn broken_save_shows_errors_and_keeps_the_last_good_pages() {
     assert!(get(&srv.addr, "/briefings/parade/").body.contains("The parade, fixed"));
 }
 
+/// A sync point after saves that leave the error list as it was (and so send nothing): saves a
+/// page with an error naming `n` and returns the first error list that shows it, checking that
+/// no reload came before it.
+fn marked(srv: &Server, socket: &mut Ws, n: u32) -> String {
+    srv.site.write("content/pages/marker.md", &format!("---\ntitle: Marker\nmarker{n}: x\n---\n"));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if let Ok(tungstenite::Message::Text(t)) = socket.read() {
+            let v: serde_json::Value = serde_json::from_str(&t).unwrap();
+            assert_ne!(v["type"], "reload", "a reload while errors remain");
+            let errors = v["errors"].to_string();
+            if errors.contains(&format!("marker{n}")) {
+                return errors;
+            }
+        }
+    }
+    panic!("marker {n} never reported");
+}
+
 #[test]
 fn errors_stay_listed_until_fixed_whatever_is_saved_meanwhile() {
     let srv = start("basic");
@@ -275,17 +344,17 @@ fn errors_stay_listed_until_fixed_whatever_is_saved_meanwhile() {
     let trade = "content/briefings/2025/trade.md";
     let text = std::fs::read_to_string(srv.site.root().join(trade)).unwrap();
     srv.site.write(trade, &format!("{text}\nOne more line.\n"));
-    let second = next(&mut socket, "errors")["errors"].clone();
-    assert_eq!(second, first);
+    assert!(marked(&srv, &mut socket, 1).contains("parade.md:16:"));
     // A new briefing in the deleted one's place, then a save of a withheld one: the list of
     // published briefings looks as it did before the deletion, but the link is still broken.
     srv.site.write("content/briefings/2025/stand-in.md", "---\ntitle: Stand-in\ndate: 2025-09-04\n---\nx\n");
-    assert!(next(&mut socket, "errors")["errors"].to_string().contains("parade.md:16:"));
+    assert!(marked(&srv, &mut socket, 2).contains("parade.md:16:"));
     let secret = "content/briefings/2025/secret.md";
     let text = std::fs::read_to_string(srv.site.root().join(secret)).unwrap();
     srv.site.write(secret, &format!("{text}\nMore.\n"));
-    let third = next(&mut socket, "errors")["errors"].clone();
-    assert!(third.to_string().contains("parade.md:16:"), "{third}");
+    let third = marked(&srv, &mut socket, 3);
+    assert!(third.contains("parade.md:16:"), "{third}");
+    std::fs::remove_file(srv.site.root().join("content/pages/marker.md")).unwrap();
     std::fs::write(&xi_kim, kept).unwrap();
     next(&mut socket, "reload");
 }
@@ -301,7 +370,7 @@ fn a_page_skipped_for_a_while_is_checked_again() {
     next(&mut socket, "errors");
     // …and meanwhile the briefing the first one links to goes.
     std::fs::remove_file(srv.site.root().join("content/briefings/2025/trade.md")).unwrap();
-    next(&mut socket, "errors");
+    marked(&srv, &mut socket, 1);
     std::fs::remove_file(srv.site.root().join("content/pages/about-too.md")).unwrap();
     let errors = next(&mut socket, "errors")["errors"].to_string();
     assert!(errors.contains("content/pages/about.md:4:7"), "{errors}");
@@ -314,4 +383,105 @@ fn template_changes_rerender_without_restart() {
     srv.site.write("templates/404.html", "CUSTOM 404 {{ common.site.title }}");
     next(&mut socket, "reload");
     assert!(get(&srv.addr, "/missing/").body.starts_with("CUSTOM 404 Test Dossier"));
+}
+
+/// A save the way `sed -i` makes it: a new file beside the old one, then a rename over it.
+fn sed_save(site: &Site, rel: &str, text: &str) {
+    let target = site.root().join(rel);
+    let tmp = target.with_file_name("sedX1y2Z3");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::set_permissions(&tmp, std::fs::metadata(&target).unwrap().permissions()).unwrap();
+    std::fs::rename(&tmp, &target).unwrap();
+}
+
+const QUIET: Duration = Duration::from_millis(1500);
+
+#[test]
+fn one_save_gives_one_message() {
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    let path = "content/briefings/2025/xi-kim.md";
+    let good = std::fs::read_to_string(srv.site.root().join(path)).unwrap();
+    sed_save(&srv.site, path, &good.replace("Xi and Kim meet in Beijing", "Xi and Kim meet by sed"));
+    assert_eq!(collect(&mut socket, QUIET), [serde_json::json!({"type": "reload"})]);
+    assert!(get(&srv.addr, "/briefings/xi-kim/").body.contains("Xi and Kim meet by sed"));
+
+    let broken = good.replace("Xi and Kim meet in Beijing", "Xi and Kim meet by sed").replacen(
+        "---\n",
+        "---\nzz: 1\n",
+        1,
+    );
+    sed_save(&srv.site, path, &broken);
+    let got = collect(&mut socket, QUIET);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["type"], "errors");
+    let line = got[0]["errors"][0].as_str().unwrap().to_string();
+    assert!(line.contains("xi-kim.md:2:1"), "{line}");
+    assert_eq!(srv.stderr().matches(&line).count(), 1, "{}", srv.stderr());
+}
+
+#[test]
+fn saves_that_change_nothing_send_nothing() {
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    let root = srv.site.root();
+    // A new empty folder, a folder's permissions, the same bytes saved again in every watched
+    // place: what is served cannot differ.
+    std::fs::create_dir(root.join("content/briefings/later")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = root.join("content/briefings/2025");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750)).unwrap();
+    }
+    let path = "content/briefings/2025/xi-kim.md";
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    sed_save(&srv.site, path, &text);
+    for same in ["site.toml", "static/robots.txt"] {
+        std::fs::write(root.join(same), std::fs::read(root.join(same)).unwrap()).unwrap();
+    }
+    assert_eq!(collect(&mut socket, QUIET), [] as [serde_json::Value; 0]);
+    // A real change still reloads, once.
+    srv.site.write(path, &text.replace("Xi and Kim meet in Beijing", "Xi and Kim meet once"));
+    assert_eq!(collect(&mut socket, QUIET), [serde_json::json!({"type": "reload"})]);
+}
+
+#[test]
+fn an_unchanged_error_list_is_not_sent_or_printed_again() {
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    let parade = "content/briefings/2025/parade.md";
+    let good = std::fs::read_to_string(srv.site.root().join(parade)).unwrap();
+    srv.site
+        .write(parade, &good.replace("countries: [China, Russia, KP]", "countries: [China, Atlantis, KP]"));
+    let first = next(&mut socket, "errors")["errors"][0].as_str().unwrap().to_string();
+    // An unrelated save leaves the same errors: nothing new to show.
+    let trade = "content/briefings/2025/trade.md";
+    let text = std::fs::read_to_string(srv.site.root().join(trade)).unwrap();
+    srv.site.write(trade, &format!("{text}\nOne more line.\n"));
+    assert_eq!(collect(&mut socket, QUIET), [] as [serde_json::Value; 0]);
+    assert_eq!(srv.stderr().matches(&first).count(), 1, "{}", srv.stderr());
+    // A page opened now still gets them.
+    assert_eq!(next(&mut ws(&srv.addr), "errors")["errors"][0], first.as_str());
+    // Fixed: one reload.
+    srv.site.write(parade, &good);
+    assert_eq!(collect(&mut socket, QUIET), [serde_json::json!({"type": "reload"})]);
+}
+
+#[test]
+fn a_broken_site_toml_stays_listed_until_fixed() {
+    let srv = start("basic");
+    let mut socket = ws(&srv.addr);
+    let config = std::fs::read_to_string(srv.site.root().join("site.toml")).unwrap();
+    srv.site.write("site.toml", &config.replace("publish_tlp = \"green\"", "publish_tlp = \"purple\""));
+    let errors = next(&mut socket, "errors")["errors"].to_string();
+    assert!(errors.contains("site.toml:"), "{errors}");
+    // A good save elsewhere is built with the last good settings, but must not clear the error.
+    let trade = "content/briefings/2025/trade.md";
+    let text = std::fs::read_to_string(srv.site.root().join(trade)).unwrap();
+    srv.site.write(trade, &format!("{text}\nOne more line.\n"));
+    assert_eq!(collect(&mut socket, QUIET), [] as [serde_json::Value; 0]);
+    srv.site.write("site.toml", &config);
+    next(&mut socket, "reload");
+    assert!(get(&srv.addr, "/briefings/trade/").body.contains("One more line."));
 }
