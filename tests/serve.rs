@@ -24,6 +24,10 @@ impl Drop for Server {
 }
 
 impl Server {
+    fn port(&self) -> &str {
+        self.addr.rsplit(':').next().unwrap()
+    }
+
     fn stderr(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap()
     }
@@ -77,6 +81,12 @@ fn request(addr: &str, head: &str) -> Reply {
         body.to_string()
     };
     Reply { status, headers: head.to_string(), body }
+}
+
+/// `path` requested with the given Host header (`None`: none at all).
+fn get_as(addr: &str, host: Option<&str>, path: &str) -> Reply {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    request(addr, &format!("GET {path} HTTP/1.1\r\n{host}"))
 }
 
 fn dechunk(body: &str) -> String {
@@ -383,6 +393,146 @@ fn template_changes_rerender_without_restart() {
     srv.site.write("templates/404.html", "CUSTOM 404 {{ common.site.title }}");
     next(&mut socket, "reload");
     assert!(get(&srv.addr, "/missing/").body.starts_with("CUSTOM 404 Test Dossier"));
+}
+
+/// The status of a WebSocket handshake on the reload path with the given Host and Origin.
+fn handshake_status(addr: &str, host: &str, origin: Option<&str>) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+    write!(
+        s,
+        "GET /__dossier/ws HTTP/1.1\r\nHost: {host}\r\n{origin}Upgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line).unwrap();
+    line.split_whitespace().nth(1).unwrap_or("0").parse().unwrap()
+}
+
+#[test]
+fn foreign_hosts_are_refused_on_every_path() {
+    // DNS rebinding: another site's name pointed at 127.0.0.1 makes the browser send its Host.
+    let srv = start("basic");
+    let port = srv.port();
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let name = host.split(':').next().unwrap();
+        for path in [
+            "/",
+            "/briefings/xi-kim/",
+            "/people/kim-jong-un",
+            "/no/such/page/",
+            "/style.css",
+            "/__dossier/ws",
+        ] {
+            let r = get_as(&srv.addr, Some(&host), path);
+            assert_eq!(r.status, 403, "{host} {path}");
+            assert!(r.headers.to_ascii_lowercase().contains("content-type: text/plain"), "{}", r.headers);
+            assert!(r.body.contains(name) && r.body.contains(&format!("--allow-host {name}")), "{}", r.body);
+            assert!(!r.body.contains("Beijing") && !r.headers.to_ascii_lowercase().contains("location:"));
+        }
+        assert_eq!(handshake_status(&srv.addr, &host, Some(&format!("http://{host}"))), 403, "{host}");
+    }
+    let r = get_as(&srv.addr, None, "/");
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("Host") && r.body.contains("--allow-host"), "{}", r.body);
+    // The same server answers its own name.
+    assert_eq!(get(&srv.addr, "/briefings/xi-kim/").status, 200);
+}
+
+#[test]
+fn loopback_names_ip_literals_and_allowed_hosts_are_answered() {
+    let srv = start_with("basic", &["--allow-host", "dossier.test", "--allow-host", "Preview.Example"]);
+    let port = srv.port();
+    for host in [
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("app.localhost:{port}"),
+        "localhost".to_string(),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        // Any address literal: rebinding needs a name the attacker controls.
+        format!("10.1.2.3:{port}"),
+        format!("dossier.test:{port}"),
+        format!("preview.example:{port}"),
+    ] {
+        let r = get_as(&srv.addr, Some(&host), "/briefings/xi-kim/");
+        assert_eq!(r.status, 200, "{host}");
+        assert!(r.body.contains("Xi and Kim meet in Beijing"), "{host}");
+        assert_eq!(get_as(&srv.addr, Some(&host), "/no/such/page/").status, 404, "{host}");
+        assert_eq!(handshake_status(&srv.addr, &host, Some(&format!("http://{host}"))), 101, "{host}");
+    }
+    for host in [format!("other.test:{port}"), format!("sub.dossier.test:{port}")] {
+        assert_eq!(get_as(&srv.addr, Some(&host), "/").status, 403, "{host}");
+    }
+}
+
+#[test]
+fn an_allowed_host_must_be_a_name() {
+    for bad in ["http://dossier.test", "dossier.test:1111", "", "a b"] {
+        let out = dossier(&["serve", "--port", "0", "--allow-host", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(stderr(&out).contains("is not a host name"), "{bad}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn the_reload_socket_answers_only_its_own_pages() {
+    let srv = start("basic");
+    let port = srv.port();
+    // Errors that quote a briefing are what another site must not read.
+    let path = "content/briefings/2025/parade.md";
+    let good = std::fs::read_to_string(srv.site.root().join(path)).unwrap();
+    let mut own = ws_from(&srv.addr, Some(&format!("http://{}", srv.addr))).unwrap();
+    srv.site.write(path, &good.replace("countries: [China, Russia, KP]", "countries: [China, Atlantis, KP]"));
+    next(&mut own, "errors");
+    for origin in [
+        "http://evil.example".to_string(),
+        format!("http://evil.example:{port}"),
+        "null".to_string(),
+        // Another port on the same machine is another origin (another local app).
+        "http://127.0.0.1:1".to_string(),
+        format!("http://localhost:{port}"),
+        format!("https://{}", srv.addr),
+        format!("http://{}.evil.example", srv.addr),
+    ] {
+        match ws_from(&srv.addr, Some(&origin)) {
+            Err(tungstenite::Error::Http(reply)) => assert_eq!(reply.status(), 403, "{origin}"),
+            Err(e) => panic!("{origin}: {e}"),
+            Ok(_) => panic!("{origin} was let in"),
+        }
+    }
+    // The page's own origin (any case, as the Host header has it) gets the errors and reloads.
+    let mut upper = ws_from(&srv.addr, Some(&format!("HTTP://{}", srv.addr))).unwrap();
+    assert!(next(&mut upper, "errors")["errors"].to_string().contains("Atlantis"));
+    srv.site.write(path, &good);
+    next(&mut own, "reload");
+    next(&mut upper, "reload");
+}
+
+#[test]
+fn a_client_that_never_finishes_its_request_is_dropped() {
+    let srv = start("basic");
+    let mut slow = TcpStream::connect(&srv.addr).unwrap();
+    slow.write_all(b"GET / HT").unwrap();
+    let started = Instant::now();
+    // Others are served meanwhile.
+    assert_eq!(get(&srv.addr, "/").status, 200);
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut raw = Vec::new();
+    match slow.read_to_end(&mut raw) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("still open after {:?}: {e}", started.elapsed()),
+    }
+    assert!(started.elapsed() < Duration::from_secs(15), "dropped only after {:?}", started.elapsed());
+    assert!(!String::from_utf8_lossy(&raw).contains(" 200 "));
 }
 
 /// A save the way `sed -i` makes it: a new file beside the old one, then a rename over it.

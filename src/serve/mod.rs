@@ -3,6 +3,7 @@
 //! to reload over a WebSocket. Pages are rendered on request from the current site and cached
 //! until the next change, so a save costs only the content stages plus the pages being viewed.
 
+mod guard;
 mod http;
 mod snapshot;
 mod watch;
@@ -12,6 +13,7 @@ use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diag::Diagnostics;
 use crate::pipeline::Workspace;
 use crate::render::templates::Templates;
+pub use guard::parse_allowed_host;
 use snapshot::Snapshot;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub struct Options {
     pub port: u16,
     pub overrides: Overrides,
     pub open: bool,
+    /// Host names answered besides loopback names, IP addresses and `bind` (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// What a changed path is part of.
@@ -318,14 +322,11 @@ pub fn serve(opts: Options) -> i32 {
         let root = builder.config().root.clone();
         let output_dir = builder.config().output_dir.clone();
         std::thread::spawn(move || watch::run(&root, &output_dir, watcher, builder, watch_state));
-        let app = http::router(state);
-        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+        let app = http::router(state, guard::Hosts::new(&opts.bind, &opts.allowed_hosts));
+        http::serve(listener, app, async {
             let _ = tokio::signal::ctrl_c().await;
-        });
-        if let Err(e) = server.await {
-            eprintln!("error: server stopped: {e}");
-            return EXIT_USAGE;
-        }
+        })
+        .await;
         eprintln!("stopped");
         EXIT_OK
     });
