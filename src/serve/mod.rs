@@ -266,7 +266,7 @@ pub fn serve(opts: Options) -> i32 {
         Ok(Some(s)) => (s, Vec::new()),
         Ok(None) => (Snapshot::empty(builder.templates.clone(), builder.statics.clone()), Vec::new()),
         Err(d) => {
-            let lines: Vec<String> = d.clone().sorted().iter().map(|x| x.to_string()).collect();
+            let lines = error_lines(&d);
             report(d, Format::Text);
             // Serve the errors over an empty site until the first good build.
             (Snapshot::empty(builder.templates.clone(), builder.statics.clone()), lines)
@@ -351,13 +351,7 @@ fn rebuild(builder: &mut Builder, state: &State, changed: &[PathBuf]) {
             );
         }
         Err(diags) => {
-            let lines: Vec<String> = diags
-                .clone()
-                .sorted()
-                .iter()
-                .filter(|d| d.severity == crate::diag::Severity::Error)
-                .map(|d| d.to_string())
-                .collect();
+            let lines = error_lines(&diags);
             // The same mistakes as shown (a save elsewhere, or one whose event came twice):
             // every open page and the terminal already have them.
             if lines == state.errors() {
@@ -369,4 +363,15 @@ fn rebuild(builder: &mut Builder, state: &State, changed: &[PathBuf]) {
             let _ = state.events.send(msg);
         }
     }
+}
+
+/// The error lines shown over every open page, as the terminal has them.
+fn error_lines(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .clone()
+        .sorted()
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .map(|d| d.to_string())
+        .collect()
 }
