@@ -51,6 +51,10 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (repeatable); localhost, IP addresses and
+        /// the --bind name are always answered.
+        #[arg(long = "allow-host", value_name = "NAME", value_parser = dossier::serve::parse_allowed_host)]
+        allow_host: Vec<String>,
     },
     /// Validate the content without writing anything.
     Check {
@@ -101,13 +105,14 @@ fn main() {
             });
             commands::build::build(&root, &Overrides { output, drafts, tlp, base_url }, false)
         }
-        Command::Serve { root, bind, port, drafts, tlp, open } => {
+        Command::Serve { root, bind, port, drafts, tlp, open, allow_host } => {
             dossier::serve::serve(dossier::serve::Options {
                 root,
                 bind,
                 port,
                 overrides: Overrides { drafts, tlp, ..Overrides::default() },
                 open,
+                allowed_hosts: allow_host,
             })
         }
         Command::Check { root, drafts, tlp, format } => {

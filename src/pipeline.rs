@@ -195,21 +195,27 @@ impl Workspace {
     }
 
     /// Re-reads the given paths (files or folders, created, changed or removed). Returns
-    /// whether any content file actually changed (an editor may write the same bytes again).
+    /// whether any content file actually changed: an editor may write the same bytes again,
+    /// and a folder event (a new empty folder, new permissions) may leave its files as they were.
     pub fn update(&mut self, changed: &[PathBuf]) -> bool {
-        let before: Vec<(String, Option<u64>)> = changed
-            .iter()
-            .map(|p| {
-                let rel = load::rel_path(&self.config.root, p);
-                let hash = self.files.get(&rel).map(|f| f.hash);
-                (rel, hash)
-            })
-            .collect();
-        let count = self.files.len();
+        let before = self.known_below(changed);
         self.update_paths(changed);
-        count != self.files.len()
-            || changed.iter().any(|p| p.is_dir())
-            || before.iter().any(|(rel, hash)| self.files.get(rel).map(|f| f.hash) != *hash)
+        before != self.known_below(changed)
+    }
+
+    /// The content files at or below each of `paths`, with their hashes.
+    fn known_below(&self, paths: &[PathBuf]) -> Vec<(String, u64)> {
+        let mut known = Vec::new();
+        for p in paths {
+            let rel = load::rel_path(&self.config.root, p);
+            // Keys sharing a prefix are neighbours in the map: one range covers the folder.
+            for (r, f) in self.files.range(rel.clone()..).take_while(|(r, _)| r.starts_with(&rel)) {
+                if r.len() == rel.len() || r[rel.len()..].starts_with('/') {
+                    known.push((r.clone(), f.hash));
+                }
+            }
+        }
+        known
     }
 
     fn update_paths(&mut self, changed: &[PathBuf]) {

@@ -34,6 +34,9 @@ pub struct Templates {
     tera: tera::Tera,
     /// Where each registered template came from, for error messages.
     origins: Vec<(String, String)>,
+    /// A hash of every template's name, file and text: `serve` reloads pages only when a save
+    /// changed one of them.
+    sources_hash: u64,
 }
 
 impl Templates {
@@ -101,7 +104,18 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Templates { tera, origins })
+        let sources_hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            sources.hash(&mut h);
+            h.finish()
+        };
+        Ok(Templates { tera, origins, sources_hash })
+    }
+
+    /// Whether both were loaded from the same template files with the same text.
+    pub fn same_sources(&self, other: &Templates) -> bool {
+        self.sources_hash == other.sources_hash
     }
 
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, String> {

@@ -1,25 +1,119 @@
 //! The HTTP side of `serve`: pages from the current snapshot with the reload script injected,
-//! the reload WebSocket, and a path check that never serves anything outside the site.
+//! the reload WebSocket, a path check that never serves anything outside the site, and the
+//! connection loop that drops clients too slow to send their request.
 
 use super::State;
+use super::guard::{self, Hosts};
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
 use axum::extract::State as AxState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub const WS_PATH: &str = "/__dossier/ws";
 const RELOAD_JS: &str = include_str!("reload.js");
 
-pub fn router(state: Arc<State>) -> Router {
-    Router::new().route(WS_PATH, get(websocket)).fallback(page).with_state(state)
+pub fn router(state: Arc<State>, hosts: Hosts) -> Router {
+    Router::new()
+        .route(WS_PATH, get(websocket))
+        .fallback(page)
+        .with_state(state)
+        // Last, so that it wraps every route, the fallback and its redirects alike.
+        .layer(middleware::from_fn_with_state(Arc::new(hosts), own_hosts_only))
 }
 
-async fn websocket(ws: WebSocketUpgrade, AxState(state): AxState<Arc<State>>) -> Response {
+/// Answers only requests for the server's own host names (see `guard`).
+async fn own_hosts_only(AxState(hosts): AxState<Arc<Hosts>>, req: Request, next: Next) -> Response {
+    // A request in absolute form (`GET http://name/`) names its host twice; both must pass.
+    let target = req.uri().authority().map_or(Ok(()), |a| hosts.check_host(a.as_str()));
+    match target.and_then(|()| hosts.check(req.headers().get(header::HOST))) {
+        Ok(()) => next.run(req).await,
+        Err(reason) => forbidden(reason),
+    }
+}
+
+fn forbidden(reason: String) -> Response {
+    let mut r = (StatusCode::FORBIDDEN, reason).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    // The text repeats the Host header; no browser may take it for anything but text.
+    r.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn websocket(
+    ws: WebSocketUpgrade,
+    headers: HeaderMap,
+    AxState(state): AxState<Arc<State>>,
+) -> Response {
+    if !guard::origin_allowed(&headers) {
+        return forbidden(
+            "dossier serve opens the reload socket only for its own pages (Origin must be http:// and the \
+             Host of the request).\n"
+                .to_string(),
+        );
+    }
     ws.on_upgrade(move |socket| talk(socket, state))
+}
+
+/// How long a client has to send a request's head, from connecting or from the end of the
+/// previous response on a kept-alive connection. Without a limit, a client that trickles its
+/// headers (slowloris) holds a connection and its task forever; a browser sends them at once,
+/// and reopens an idle connection closed by this limit.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long Ctrl-C waits for requests being answered. Open reload sockets are not waited for.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(200);
+
+/// Serves `app` on `listener` until `stop` completes. This is `axum::serve` with a header
+/// timeout, which it does not offer: hyper's HTTP/1 connections with a timer, and upgrades
+/// for the reload socket.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router, stop: impl Future<Output = ()>) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    // Tells the connections to finish; `closed()` tells when every connection has ended.
+    let (closing, open) = tokio::sync::watch::channel(());
+    tokio::pin!(stop);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: give open connections time to end, do not spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let conn = http
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()))
+            .with_upgrades();
+        let mut open = open.clone();
+        tokio::spawn(async move {
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = open.changed() => {
+                    // Finish the request under way, then close; an idle connection closes now.
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(open);
+        });
+    }
+    drop(open);
+    let _ = closing.send(());
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, closing.closed()).await;
 }
 
 /// Sends the current errors at once, then every reload or error message.

@@ -3,6 +3,7 @@
 //! to reload over a WebSocket. Pages are rendered on request from the current site and cached
 //! until the next change, so a save costs only the content stages plus the pages being viewed.
 
+mod guard;
 mod http;
 mod snapshot;
 mod watch;
@@ -12,6 +13,7 @@ use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diag::Diagnostics;
 use crate::pipeline::Workspace;
 use crate::render::templates::Templates;
+pub use guard::parse_allowed_host;
 use snapshot::Snapshot;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,19 @@ pub struct Options {
     pub port: u16,
     pub overrides: Overrides,
     pub open: bool,
+    /// Host names answered besides loopback names, IP addresses and `bind` (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
+}
+
+/// What a changed path is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Config,
+    Content,
+    Templates,
+    Static,
+    /// Outside the site (a README beside site.toml, a backup folder).
+    Other,
 }
 
 /// The build state the rebuild loop owns.
@@ -54,10 +69,24 @@ struct Builder {
     ws: Workspace,
     templates: Arc<Templates>,
     statics: snapshot::Statics,
+    /// The bytes of site.toml that `ws.config` was loaded from: a save that leaves them as they
+    /// were changes nothing.
+    config_text: Option<Vec<u8>>,
+    /// The files found where content folders belong, as the last run saw them.
+    misplaced: Vec<String>,
+    /// Inputs whose last load failed. They are loaded again on every run until they load, so
+    /// that a save elsewhere does not hide their errors.
+    broken: Vec<Input>,
+    /// The last run ended in errors: the next one builds whatever changed, to tell whether they
+    /// are fixed.
+    failed: bool,
 }
 
 impl Builder {
     fn new(root: &Path, overrides: &Overrides) -> Result<Builder, i32> {
+        // Read before loading: should the file change in between, the two differ and the
+        // change's event reloads it, rather than being taken for the text already loaded.
+        let config_text = std::fs::read(root.join(CONFIG_FILE)).ok();
         let config = load_config(root, overrides)?;
         let templates = match Templates::load(&config) {
             Ok(t) => Arc::new(t),
@@ -75,37 +104,70 @@ impl Builder {
         };
         let mut ws = Workspace::new(config);
         ws.scan();
-        Ok(Builder { overrides: overrides.clone(), ws, templates, statics })
+        Ok(Builder {
+            overrides: overrides.clone(),
+            ws,
+            templates,
+            statics,
+            config_text,
+            misplaced: Vec::new(),
+            broken: Vec::new(),
+            failed: false,
+        })
     }
 
     fn config(&self) -> &Config {
         &self.ws.config
     }
 
-    /// Applies a set of changed paths; returns the new snapshot (`None` when no path concerns
-    /// the site) or the diagnostics.
+    /// Applies a set of changed paths; returns the new snapshot, `None` when what is served
+    /// cannot differ from the last run (no path concerns the site, or the files read the same),
+    /// or the diagnostics.
     fn apply(&mut self, changed: &[PathBuf]) -> Result<Option<Snapshot>, Diagnostics> {
+        let result = self.run(changed);
+        match result {
+            Ok(Some(_)) => self.failed = false,
+            Err(_) => self.failed = true,
+            Ok(None) => {}
+        }
+        result
+    }
+
+    fn run(&mut self, changed: &[PathBuf]) -> Result<Option<Snapshot>, Diagnostics> {
         let root = self.config().root.clone();
-        let kind = |p: &Path| -> &'static str {
+        let kind = |p: &Path| -> Input {
             let rel = p.strip_prefix(&root).unwrap_or(p);
             let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
             match first.as_deref() {
-                Some(CONFIG_FILE) => "config",
-                Some("content") => "content",
-                Some("templates") => "templates",
+                Some(CONFIG_FILE) => Input::Config,
+                Some("content") => Input::Content,
+                Some("templates") => Input::Templates,
                 Some("themes") if rel.components().nth(2).is_some_and(|c| c.as_os_str() == "static") => {
-                    "static"
+                    Input::Static
                 }
-                Some("themes") => "templates",
-                Some("static") => "static",
-                _ => "other",
+                Some("themes") => Input::Templates,
+                Some("static") => Input::Static,
+                _ => Input::Other,
             }
         };
-        let kinds: Vec<&str> = changed.iter().map(|p| kind(p)).collect();
-        if !changed.is_empty() && kinds.iter().all(|k| *k == "other") {
+        let kinds: Vec<Input> = changed.iter().map(|p| kind(p)).collect();
+        if !changed.is_empty() && kinds.iter().all(|k| *k == Input::Other) {
             return Ok(None);
         }
-        if kinds.contains(&"config") {
+        let touched = |k: Input| kinds.contains(&k) || self.broken.contains(&k);
+        let (config_touched, templates_touched, static_touched) =
+            (touched(Input::Config), touched(Input::Templates), touched(Input::Static));
+        // The first run, or errors to confirm or clear: build whatever changed.
+        let mut differs = changed.is_empty() || self.failed;
+        let config_text = if config_touched {
+            std::fs::read(root.join(CONFIG_FILE)).ok()
+        } else {
+            self.config_text.clone()
+        };
+        if config_text != self.config_text || self.broken.contains(&Input::Config) {
+            // Everything hangs on the configuration: all is loaded again, and again on the next
+            // run until all of it loads.
+            self.broken = vec![Input::Config];
             let config = match crate::config::Config::load(&root, &self.overrides) {
                 Ok(c) => c,
                 Err(crate::config::ConfigError::Invalid(d)) => return Err(d),
@@ -117,29 +179,62 @@ impl Builder {
             };
             self.templates = Arc::new(Templates::load(&config)?);
             self.statics = load_statics_or_report(&config)?;
+            self.broken.clear();
+            self.config_text = config_text;
             self.ws = Workspace::new(config);
             self.ws.scan();
+            differs = true;
         } else {
-            if kinds.contains(&"templates") {
-                self.templates = Arc::new(Templates::load(self.config())?);
-            }
-            if kinds.contains(&"static") {
-                self.statics = load_statics_or_report(self.config())?;
-            }
             let content: Vec<PathBuf> = changed
                 .iter()
                 .zip(&kinds)
-                .filter(|(_, k)| **k == "content")
+                .filter(|(_, k)| **k == Input::Content)
                 .map(|(p, _)| p.clone())
                 .collect();
-            let content_changed = !content.is_empty() && self.ws.update(&content);
-            // Saved without a change (or a second event of one save): nothing to rebuild.
-            if !changed.is_empty()
-                && !content_changed
-                && kinds.iter().all(|k| *k == "content" || *k == "other")
-            {
-                return Ok(None);
+            // Content first: a template error below must not lose the content of this save.
+            differs |= !content.is_empty() && self.ws.update(&content);
+            // Both are loaded even when one fails, so neither change waits for the other's fix.
+            let mut load_errors = Diagnostics::new();
+            if templates_touched {
+                self.broken.retain(|k| *k != Input::Templates);
+                match Templates::load(self.config()) {
+                    Ok(t) if t.same_sources(&self.templates) => {}
+                    Ok(t) => {
+                        self.templates = Arc::new(t);
+                        differs = true;
+                    }
+                    Err(d) => {
+                        self.broken.push(Input::Templates);
+                        load_errors.extend(d);
+                    }
+                }
             }
+            if static_touched {
+                self.broken.retain(|k| *k != Input::Static);
+                match load_statics_or_report(self.config()) {
+                    Ok(s) if *s == *self.statics => {}
+                    Ok(s) => {
+                        self.statics = s;
+                        differs = true;
+                    }
+                    Err(d) => {
+                        self.broken.push(Input::Static);
+                        load_errors.extend(d);
+                    }
+                }
+            }
+            if load_errors.has_errors() {
+                return Err(load_errors);
+            }
+        }
+        // `site()` reports these every run; a section folder turned into a file (or back) is
+        // no content file's change, so look for it here.
+        let misplaced: Vec<String> =
+            crate::load::misplaced_files(&root).sorted().iter().map(|d| d.to_string()).collect();
+        differs |= misplaced != self.misplaced;
+        self.misplaced = misplaced;
+        if !differs {
+            return Ok(None);
         }
         let (site, diags) = self.ws.site();
         let mut timer = crate::timing::Timer::start();
@@ -171,7 +266,7 @@ pub fn serve(opts: Options) -> i32 {
         Ok(Some(s)) => (s, Vec::new()),
         Ok(None) => (Snapshot::empty(builder.templates.clone(), builder.statics.clone()), Vec::new()),
         Err(d) => {
-            let lines: Vec<String> = d.clone().sorted().iter().map(|x| x.to_string()).collect();
+            let lines = error_lines(&d);
             report(d, Format::Text);
             // Serve the errors over an empty site until the first good build.
             (Snapshot::empty(builder.templates.clone(), builder.statics.clone()), lines)
@@ -227,14 +322,11 @@ pub fn serve(opts: Options) -> i32 {
         let root = builder.config().root.clone();
         let output_dir = builder.config().output_dir.clone();
         std::thread::spawn(move || watch::run(&root, &output_dir, watcher, builder, watch_state));
-        let app = http::router(state);
-        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+        let app = http::router(state, guard::Hosts::new(&opts.bind, &opts.allowed_hosts));
+        http::serve(listener, app, async {
             let _ = tokio::signal::ctrl_c().await;
-        });
-        if let Err(e) = server.await {
-            eprintln!("error: server stopped: {e}");
-            return EXIT_USAGE;
-        }
+        })
+        .await;
         eprintln!("stopped");
         EXIT_OK
     });
@@ -259,17 +351,27 @@ fn rebuild(builder: &mut Builder, state: &State, changed: &[PathBuf]) {
             );
         }
         Err(diags) => {
-            let lines: Vec<String> = diags
-                .clone()
-                .sorted()
-                .iter()
-                .filter(|d| d.severity == crate::diag::Severity::Error)
-                .map(|d| d.to_string())
-                .collect();
+            let lines = error_lines(&diags);
+            // The same mistakes as shown (a save elsewhere, or one whose event came twice):
+            // every open page and the terminal already have them.
+            if lines == state.errors() {
+                return;
+            }
             report(diags, Format::Text);
             let msg = serde_json::json!({ "type": "errors", "errors": lines }).to_string();
             *state.errors.write().unwrap_or_else(|e| e.into_inner()) = lines;
             let _ = state.events.send(msg);
         }
     }
+}
+
+/// The error lines shown over every open page, as the terminal has them.
+fn error_lines(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .clone()
+        .sorted()
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .map(|d| d.to_string())
+        .collect()
 }

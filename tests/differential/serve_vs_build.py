@@ -1072,7 +1072,6 @@ def run_seed(seed, steps, report, stats, quiet):
                 stats[d.split(' ')[0] if not d.startswith(('add', 'remove', 'create', 'delete')) else ' '.join(d.split(' ')[:2])] = \
                     stats.get(d.split(' ')[0] if not d.startswith(('add', 'remove', 'create', 'delete')) else ' '.join(d.split(' ')[:2]), 0) + 1
             got = srv.wait_processed(m, quiet=quiet)
-            srv_lines = srv.since(m)
             rc, stderr, files = build(SITE, OUT)
             ok = files is not None
             stats['steps'] = stats.get('steps', 0) + 1
@@ -1103,9 +1102,12 @@ def run_seed(seed, steps, report, stats, quiet):
                     bad = bad2
             notes = []
             # the server's final verdict: lines after the last 'rebuilt' line
-            # (the last block of output, i.e. lines after the second-to-last 'done' line)
-            dones = [i for i, l in enumerate(srv_lines) if DONE_RE.search(l)]
-            tail = srv_lines[(dones[-2] + 1 if len(dones) > 1 else 0):]
+            # (the last block of output, i.e. lines after the second-to-last 'done' line). The
+            # server does not print an unchanged error list again, so the block may be older
+            # than this step: look at all its output.
+            all_lines = srv.since(0)
+            dones = [i for i, l in enumerate(all_lines) if DONE_RE.search(l)]
+            tail = all_lines[(dones[-2] + 1 if len(dones) > 1 else 0):]
             if not ok:
                 be, se = err_lines(stderr.splitlines()), err_lines(tail)
                 if be != se:
@@ -1113,7 +1115,7 @@ def run_seed(seed, steps, report, stats, quiet):
                         sorted(set(be) - set(se))[:5], sorted(set(se) - set(be))[:5]))
             elif err_lines(tail):
                 notes.append('server ended with errors but build succeeded: %r' % err_lines(tail)[:5])
-            if not got and ed.changes:
+            if not got and ed.changes and ok:
                 notes.append('server printed no rebuild line within 4 s')
             entry = {'seed': seed, 'step': step, 'status': status, 'edits': descs, 'failed': not ok,
                      'build_errors': stderr.strip().splitlines()[:6] if not ok else []}
