@@ -180,7 +180,7 @@ fn errors_leave_the_output_exactly_as_it_was() {
 }
 
 /// A site of `n` generated briefings (with entities, tags and events, so each briefing makes
-/// several pages), and a variant with changed titles and some briefings gone.
+/// several pages), and a variant with changed titles, some briefings gone and some new.
 fn big_site(n: usize, variant: u32) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -197,7 +197,9 @@ fn write_briefings(root: &Path, n: usize, variant: u32) {
         std::fs::remove_file(e.unwrap().path()).unwrap();
     }
     let countries = ["CN", "KP", "RU", "KR", "JP", "US"];
-    for i in 0..n {
+    // The variant also adds briefings, so its site has pages the other never had.
+    let count = if variant == 1 { n + n / 10 } else { n };
+    for i in 0..count {
         // The variant drops every seventh briefing and retitles the rest.
         if variant == 1 && i % 7 == 3 {
             continue;
@@ -371,4 +373,25 @@ fn a_mount_point_is_built_into_and_a_full_disk_changes_nothing() {
     assert!(line.starts_with(&small.display().to_string()), "names the real path: {err}");
     assert!(line.contains("No space left on device"), "{err}");
     assert_eq!(snapshot(&small), before);
+}
+
+#[test]
+fn two_builds_at_once_into_one_folder_leave_one_whole_site() {
+    let n = 150;
+    let site = big_site(n, 0);
+    let root = site.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    assert!(dossier_cmd(root, &out).status().unwrap().success());
+    write_briefings(root, n, 1);
+    let expected = reference(root);
+    let children: Vec<_> = (0..3).map(|_| dossier_cmd(root, &out).spawn().unwrap()).collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let got = site_files(&out);
+    assert_eq!(got, expected, "no page of one build is kept as a stranger's file by another");
+    assert_recorded(&out, &got);
+    assert_eq!(names(work.path()), ["public"]);
 }

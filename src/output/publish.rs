@@ -81,6 +81,8 @@ pub struct Publisher {
     /// The new tree's manifest file, created first and locked while the build runs: the next
     /// build tells a live build's tree from a dead one's by this lock.
     lock: std::fs::File,
+    /// Held while this build runs: see `one_build_at_a_time`.
+    _serial: Option<std::fs::File>,
     interrupt: Interrupt,
     finished: bool,
 }
@@ -97,6 +99,7 @@ impl Publisher {
         interrupt: Interrupt,
         force: Option<Placement>,
     ) -> Result<Publisher, PublishError> {
+        let serial = Self::one_build_at_a_time(output)?;
         swap::clean_leftovers(output);
         let exists = std::fs::symlink_metadata(output).is_ok();
         let old = if exists { Manifest::read(output) } else { None };
@@ -138,9 +141,29 @@ impl Publisher {
             written: AtomicUsize::new(0),
             collisions: Mutex::new(Vec::new()),
             lock,
+            _serial: serial,
             interrupt,
             finished: false,
         })
+    }
+
+    /// Waits for any other build into the same output folder to finish: a second build that
+    /// read the output's record before the first swapped its site in would take the first
+    /// build's new pages for someone else's files. The lock is on the folder holding the
+    /// output (which stays put while the output itself is swapped), and goes with the process.
+    fn one_build_at_a_time(output: &Path) -> Result<Option<std::fs::File>, PublishError> {
+        let Some(parent) = output.parent() else { return Ok(None) };
+        let Ok(dir) = std::fs::File::open(parent) else { return Ok(None) };
+        match dir.try_lock() {
+            Ok(()) => Ok(Some(dir)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!("waiting for another build into {} to finish", output.display());
+                dir.lock().map_err(io_err("lock", parent))?;
+                Ok(Some(dir))
+            }
+            // A file system without locks: carry on as before locks existed.
+            Err(std::fs::TryLockError::Error(_)) => Ok(None),
+        }
     }
 
     fn make_inside(output: &Path) -> Result<PathBuf, PublishError> {
