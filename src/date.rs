@@ -253,6 +253,28 @@ pub fn parse_full(s: &str) -> Result<Date, DateError> {
     }
 }
 
+/// A year as a URL segment: four digits, with a minus sign before the years before 1 BCE
+/// (`1961`, `0000`, `-0500`), as EDTF writes them.
+pub fn year_segment(year: i16) -> String {
+    if year < 0 { format!("-{:04}", -i32::from(year)) } else { format!("{year:04}") }
+}
+
+/// `year_segment` read back; only the form it writes.
+pub fn parse_year_segment(s: &str) -> Option<i16> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i16 = s.parse().ok()?;
+    (year_segment(year) == s).then_some(year)
+}
+
+/// A year in the page's language: `1961`; years before 1 as years BCE (EDTF counts as
+/// astronomers do, so its year 0 is 1 BCE and -500 is 501 BCE).
+pub fn year_label(year: i16, lang: &str) -> String {
+    if year >= 1 { year.to_string() } else { Lang::of(lang).bce(1 - i32::from(year)) }
+}
+
 /// A full date displayed in the page's language.
 pub fn display_full(d: Date, lang: &str) -> String {
     Lang::of(lang).full(d.year(), d.month() as u8, d.day() as u8)
@@ -359,6 +381,15 @@ impl Lang {
         }
     }
 
+    fn bce(&self, y: i32) -> String {
+        match self {
+            Lang::De => format!("{y} v. Chr."),
+            Lang::En => format!("{y} BCE"),
+            Lang::Fr => format!("{y} av. J.-C."),
+            Lang::Es => format!("{y} a. C."),
+        }
+    }
+
     fn circa(&self) -> &'static str {
         match self {
             Lang::De | Lang::Es => "ca.",
@@ -432,6 +463,20 @@ mod tests {
         assert_eq!(e("2019-06").display("es"), "junio de 2019");
         assert_eq!(e("2025-09-04").display("es"), "4 de septiembre de 2025");
         assert_eq!(e("2019-06").display("ko"), "June 2019", "others fall back to English");
+    }
+
+    #[test]
+    fn year_segments_read_back() {
+        for (y, seg) in [(1961, "1961"), (0, "0000"), (-500, "-0500"), (33, "0033")] {
+            assert_eq!(year_segment(y), seg);
+            assert_eq!(parse_year_segment(seg), Some(y));
+        }
+        for bad in ["-0000", "196", "19610", "+1961", "-500", "x961", ""] {
+            assert_eq!(parse_year_segment(bad), None, "{bad}");
+        }
+        assert_eq!(year_label(-500, "de"), "501 v. Chr.");
+        assert_eq!(year_label(0, "en"), "1 BCE");
+        assert_eq!(year_label(1961, "en"), "1961");
     }
 
     #[test]

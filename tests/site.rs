@@ -269,15 +269,18 @@ fn output_is_deterministic() {
 }
 
 #[test]
-fn sources_index_groups_by_publisher() {
+fn sources_index_lists_publishers_with_their_pages() {
     let s = built();
     let doc = s.page("sources/");
-    let t = text(&doc, "main");
-    let (x, k, a) = (t.find("Xinhua").unwrap(), t.find("KCNA").unwrap(), t.find("AP").unwrap());
-    assert!(a < k && k < x, "publishers sorted");
-    // The same Xinhua article is cited by two briefings.
-    let cited = linked_briefings(&s, "sources/", "main");
-    assert!(cited.contains(&"trade".to_string()) && cited.contains(&"xi-kim".to_string()));
+    let names: Vec<String> =
+        doc.select(&sel("#sources .publisher-link")).map(|a| a.text().collect()).collect();
+    assert_eq!(names, ["AP", "KCNA", "Xinhua"], "publishers sorted");
+    let hrefs: Vec<String> =
+        attrs(&doc, "#sources .publisher-link", "href").iter().map(|h| resolve("sources/", h)).collect();
+    assert_eq!(hrefs, ["sources/ap/", "sources/kcna/", "sources/xinhua/"]);
+    // The same Xinhua article is cited by two briefings: one source, both briefings.
+    assert_eq!(text(&doc, "#sources li:nth-child(3) > .count"), "1");
+    assert_eq!(linked_briefings(&s, "sources/xinhua/", "#sources"), ["xi-kim", "trade"]);
 }
 
 /// Every `href`/`src` of every page and every link in the feeds' HTML, as a browser reads it.
