@@ -110,3 +110,48 @@ impl OutputKind for Sitemap {
         Ok(text.into_bytes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::table::tests::generated;
+    use crate::render::templates::Templates;
+
+    fn locs(xml: &[u8]) -> Vec<String> {
+        let text = String::from_utf8(xml.to_vec()).unwrap();
+        text.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap().to_string()).collect()
+    }
+
+    #[test]
+    fn a_sitemap_over_the_limit_becomes_an_index_of_sitemaps() {
+        let (_dir, site) = generated();
+        let templates = Templates::load(&site.config).unwrap();
+        let cx = Cx { site: &site, templates: &templates };
+        let whole = SITEMAP.render(cx, Key::ONLY).unwrap();
+        assert!(String::from_utf8_lossy(&whole).contains("<urlset "), "under 50,000 URLs: one sitemap");
+        let all = locs(&whole);
+        assert!(all.len() > 100 && !all.iter().any(|u| u.ends_with("404.html")), "{}", all.len());
+
+        let small = Sitemap { limit: 40 };
+        let keys = small.keys(&site);
+        let parts = all.len().div_ceil(40);
+        assert_eq!(keys.len(), parts + 1, "the index and its parts");
+        let index = small.render(cx, Key::ONLY).unwrap();
+        assert!(String::from_utf8_lossy(&index).contains("<sitemapindex "));
+        let expected: Vec<String> = (1..=parts).map(|n| format!("https://example.org/g/sitemap-{n}.xml")).collect();
+        assert_eq!(locs(&index), expected);
+        let mut joined = Vec::new();
+        for key in &keys[1..] {
+            let file = small.url(&site, *key);
+            assert_eq!(small.route(&site, &[file.as_str()]), Some(*key), "{file}");
+            let urls = locs(&small.render(cx, *key).unwrap());
+            assert!(!urls.is_empty() && urls.len() <= 40, "{file}: {}", urls.len());
+            joined.extend(urls);
+        }
+        assert_eq!(joined, all, "the parts hold every URL once, in order");
+        for nothing in [format!("sitemap-{}.xml", parts + 1), "sitemap-01.xml".into(), "sitemap-0.xml".into()] {
+            assert_eq!(small.route(&site, &[nothing.as_str()]), None, "{nothing}");
+        }
+        assert_eq!(SITEMAP.route(&site, &["sitemap-1.xml"]), None, "no parts under the real limit");
+    }
+}

@@ -230,3 +230,126 @@ impl OutputPaths {
         self.folders.contains(path)
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config::{Config, Overrides};
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    /// The site at `root` as `build` loads it, with `paginate` entries a page.
+    pub(crate) fn load(root: &Path, paginate: usize) -> Site {
+        let mut config = Config::load(root, &Overrides::default()).expect("site.toml");
+        config.paginate = paginate;
+        let (site, diags) = crate::pipeline::load_site(&config);
+        site.unwrap_or_else(|| panic!("{:?}", diags.sorted()))
+    }
+
+    pub(crate) fn basic() -> Site {
+        load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), 2)
+    }
+
+    /// A generated site that tries the URL scheme's corners: a briefing, a tag and a person
+    /// called `page`, publishers whose names slug alike or to nothing, years before 1 BCE,
+    /// decades and centuries, lists of one page and of many.
+    pub(crate) fn generated() -> (tempfile::TempDir, Site) {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w("site.toml", "title = \"Generated\"\nbase_url = \"https://example.org/g/\"\n");
+        w("content/organisations/xinhua.md", "---\nname: Xinhua\naliases: [Neues China]\n---\n");
+        w("content/pages/about.md", "---\ntitle: About\n---\nText.\n");
+        let publishers = ["AP", "AP!", "Xinhua", "!!!", "Neues China"];
+        let dates = ["-0500", "196X", "19XX", "0000", "1961-06", "2019~", "1950/1953", "2025-01-02"];
+        for i in 0..37 {
+            let slug = if i == 7 { "page".to_string() } else { format!("b{i}") };
+            let tags = ["page", "tag-a", "tag-b"][..(i % 3) + 1].join(", ");
+            let actors = if i % 4 == 0 { "[Page, Kim Jong Un]" } else { "[Kim Jong Un]" };
+            let events: String = (0..(i % 4))
+                .map(|e| format!("  - {{date: \"{}\", title: Event {i}-{e}, actors: [Kim Jong Un]}}\n", dates[(i + e) % dates.len()]))
+                .collect();
+            let p = publishers[i % publishers.len()];
+            w(
+                &format!("content/briefings/{slug}.md"),
+                &format!(
+                    "---\ntitle: Briefing {i}\ndate: 2025-{:02}-{:02}\ntags: [{tags}]\nactors: {actors}\ncountries: [KP]\nevents:\n{events}sources:\n  - {{id: s, publisher: \"{p}\", url: \"https://example.org/{i}\"}}\n---\nBody.\n",
+                    i % 12 + 1,
+                    i % 28 + 1
+                ),
+            );
+        }
+        let site = load(dir.path(), 3);
+        (dir, site)
+    }
+
+    /// Every output reads back from its URL, no two share one, and no other page number
+    /// of a list reads as anything.
+    fn urls_read_back(site: &Site) -> usize {
+        let jobs = all_jobs(site);
+        let mut at: HashMap<String, Job> = HashMap::new();
+        for job in &jobs {
+            let file = job.url(site).output_file();
+            assert_eq!(route(site, &file), Some(*job), "{file}");
+            if let Some(other) = at.insert(file.clone(), *job) {
+                panic!("{other:?} and {job:?} are both at {file}");
+            }
+        }
+        for file in at.keys() {
+            if let Some(folder) = file.strip_suffix("index.html") {
+                let numbered = folder
+                    .rsplit_once("page/")
+                    .and_then(|(list, n)| Some((list.to_string(), n.trim_end_matches('/').parse::<u32>().ok()?)));
+                let (list, page) = numbered.unwrap_or((folder.to_string(), 1));
+                let next = format!("{list}page/{}/index.html", page + 1);
+                assert_eq!(route(site, &format!("{list}page/1/index.html")), None, "{list}page/1/");
+                assert_eq!(route(site, &next).is_some(), at.contains_key(&next), "{next}");
+            }
+        }
+        jobs.len()
+    }
+
+    #[test]
+    fn every_output_of_the_basic_fixture_reads_back_from_its_url() {
+        let site = basic();
+        assert!(urls_read_back(&site) > 40);
+        assert!(route(&site, "briefings/page/2/index.html").is_some(), "3 briefings, 2 a page");
+    }
+
+    #[test]
+    fn every_output_of_a_generated_site_reads_back_from_its_url() {
+        let (_dir, site) = generated();
+        let n = urls_read_back(&site);
+        assert!(n > 100, "{n}");
+        for (path, kind) in [
+            ("briefings/page/index.html", "briefing"),
+            ("briefings/page/13/index.html", "briefings"),
+            ("tags/page/index.html", "tag"),
+            ("tags/page/page/13/index.html", "tag"),
+            ("people/page/index.html", "person"),
+            ("people/kim-jong-un/events/page/2/index.html", "person-events"),
+            ("timeline/-0500/index.html", "year"),
+            ("timeline/0000/index.html", "year"),
+            ("timeline/1900/index.html", "year"),
+            ("sources/ap/index.html", "publisher"),
+            ("sources/ap-2/index.html", "publisher"),
+            ("sources/publisher/index.html", "publisher"),
+        ] {
+            assert_eq!(route(&site, path).map(|j| j.kind.name()), Some(kind), "{path}");
+        }
+        for nothing in ["briefings/page/14/index.html", "timeline/-500/index.html", "timeline/1962/index.html"] {
+            assert_eq!(route(&site, nothing), None, "{nothing}");
+        }
+    }
+
+    #[test]
+    fn reserved_roots_come_from_the_table() {
+        for taken in ["briefings", "people", "timeline", "sources", "tags", "atom.xml", "sitemap.xml", "search"] {
+            assert!(is_reserved_root(taken), "{taken}");
+        }
+        assert!(!is_reserved_root("about") && !is_reserved_root("page"));
+    }
+}
