@@ -124,7 +124,8 @@ impl PartialDate {
         if parts[1..].iter().any(|p| !digits(p, 2)) {
             return Err(syntax());
         }
-        let magnitude: i16 = format!("{year_text}{}", "0".repeat(unspecified.into())).parse().map_err(|_| syntax())?;
+        let magnitude: i16 =
+            format!("{year_text}{}", "0".repeat(unspecified.into())).parse().map_err(|_| syntax())?;
         if negative && magnitude == 0 {
             return Err(syntax());
         }
@@ -282,7 +283,9 @@ impl fmt::Display for Edtf {
 pub fn parse_full(s: &str) -> Result<Date, DateError> {
     match s.trim().parse::<Edtf>() {
         // A briefing is written in our era: its date is no date before year 1.
-        Ok(Edtf::Single(d)) if d.precision() == Precision::Day && d.qualifier == Qualifier::None && d.year >= 1 => {
+        Ok(Edtf::Single(d))
+            if d.precision() == Precision::Day && d.qualifier == Qualifier::None && d.year >= 1 =>
+        {
             Ok(Date::new(d.year, d.month.unwrap_or(1) as i8, d.day.unwrap_or(1) as i8)
                 .map_err(|_| DateError::NoSuchDay(s.to_string()))?)
         }

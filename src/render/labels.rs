@@ -68,6 +68,7 @@ pub struct Labels {
     pub publisher: &'static str,
     pub publishers: &'static str,
     pub count_sources: &'static str,
+    pub count_publishers: &'static str,
     pub as_publisher: &'static str,
 }
 
@@ -199,6 +200,7 @@ static DE: Labels = Labels {
     publisher: "Herausgeber",
     publishers: "Herausgeber",
     count_sources: "Quellen",
+    count_publishers: "Herausgeber",
     as_publisher: "Als Herausgeber",
 };
 
@@ -266,5 +268,6 @@ static EN: Labels = Labels {
     publisher: "Publisher",
     publishers: "Publishers",
     count_sources: "sources",
+    count_publishers: "publishers",
     as_publisher: "As publisher",
 };

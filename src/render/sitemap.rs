@@ -138,7 +138,8 @@ mod tests {
         assert_eq!(keys.len(), parts + 1, "the index and its parts");
         let index = small.render(cx, Key::ONLY).unwrap();
         assert!(String::from_utf8_lossy(&index).contains("<sitemapindex "));
-        let expected: Vec<String> = (1..=parts).map(|n| format!("https://example.org/g/sitemap-{n}.xml")).collect();
+        let expected: Vec<String> =
+            (1..=parts).map(|n| format!("https://example.org/g/sitemap-{n}.xml")).collect();
         assert_eq!(locs(&index), expected);
         let mut joined = Vec::new();
         for key in &keys[1..] {
@@ -149,7 +150,8 @@ mod tests {
             joined.extend(urls);
         }
         assert_eq!(joined, all, "the parts hold every URL once, in order");
-        for nothing in [format!("sitemap-{}.xml", parts + 1), "sitemap-01.xml".into(), "sitemap-0.xml".into()] {
+        for nothing in [format!("sitemap-{}.xml", parts + 1), "sitemap-01.xml".into(), "sitemap-0.xml".into()]
+        {
             assert_eq!(small.route(&site, &[nothing.as_str()]), None, "{nothing}");
         }
         assert_eq!(SITEMAP.route(&site, &["sitemap-1.xml"]), None, "no parts under the real limit");

@@ -270,7 +270,12 @@ pub(crate) mod tests {
             let tags = ["page", "tag-a", "tag-b"][..(i % 3) + 1].join(", ");
             let actors = if i % 4 == 0 { "[Page, Kim Jong Un]" } else { "[Kim Jong Un]" };
             let events: String = (0..(i % 4))
-                .map(|e| format!("  - {{date: \"{}\", title: Event {i}-{e}, actors: [Kim Jong Un]}}\n", dates[(i + e) % dates.len()]))
+                .map(|e| {
+                    format!(
+                        "  - {{date: \"{}\", title: Event {i}-{e}, actors: [Kim Jong Un]}}\n",
+                        dates[(i + e) % dates.len()]
+                    )
+                })
                 .collect();
             let p = publishers[i % publishers.len()];
             w(
@@ -300,9 +305,9 @@ pub(crate) mod tests {
         }
         for file in at.keys() {
             if let Some(folder) = file.strip_suffix("index.html") {
-                let numbered = folder
-                    .rsplit_once("page/")
-                    .and_then(|(list, n)| Some((list.to_string(), n.trim_end_matches('/').parse::<u32>().ok()?)));
+                let numbered = folder.rsplit_once("page/").and_then(|(list, n)| {
+                    Some((list.to_string(), n.trim_end_matches('/').parse::<u32>().ok()?))
+                });
                 let (list, page) = numbered.unwrap_or((folder.to_string(), 1));
                 let next = format!("{list}page/{}/index.html", page + 1);
                 assert_eq!(route(site, &format!("{list}page/1/index.html")), None, "{list}page/1/");
@@ -340,14 +345,18 @@ pub(crate) mod tests {
         ] {
             assert_eq!(route(&site, path).map(|j| j.kind.name()), Some(kind), "{path}");
         }
-        for nothing in ["briefings/page/14/index.html", "timeline/-500/index.html", "timeline/1962/index.html"] {
+        for nothing in
+            ["briefings/page/14/index.html", "timeline/-500/index.html", "timeline/1962/index.html"]
+        {
             assert_eq!(route(&site, nothing), None, "{nothing}");
         }
     }
 
     #[test]
     fn reserved_roots_come_from_the_table() {
-        for taken in ["briefings", "people", "timeline", "sources", "tags", "atom.xml", "sitemap.xml", "search"] {
+        for taken in
+            ["briefings", "people", "timeline", "sources", "tags", "atom.xml", "sitemap.xml", "search"]
+        {
             assert!(is_reserved_root(taken), "{taken}");
         }
         assert!(!is_reserved_root("about") && !is_reserved_root("page"));
