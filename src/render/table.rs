@@ -353,6 +353,12 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn kinds_have_unique_names() {
+        let names: std::collections::BTreeSet<&str> = TABLE.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), TABLE.len(), "a job is known by its kind's name");
+    }
+
+    #[test]
     fn reserved_roots_come_from_the_table() {
         for taken in
             ["briefings", "people", "timeline", "sources", "tags", "atom.xml", "sitemap.xml", "search"]
