@@ -2,6 +2,7 @@
 
 use crate::diag::{Diagnostics, Pos, pos_at};
 use crate::tlp::Tlp;
+use crate::url::LinkStyle;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -21,9 +22,14 @@ struct RawConfig {
     #[serde(default)]
     allow_html: bool,
     output_dir: Option<toml::Spanned<String>>,
+    paginate: Option<toml::Spanned<i64>>,
+    link_style: Option<toml::Spanned<String>>,
     #[serde(default)]
     extra: toml::Table,
 }
+
+/// List entries per page when site.toml does not say (FORMAT.md section 5).
+pub const DEFAULT_PAGINATE: usize = 50;
 
 /// The validated configuration of one site.
 #[derive(Debug, Clone)]
@@ -44,6 +50,9 @@ pub struct Config {
     pub output_origin: OutputOrigin,
     /// Include drafts (`--drafts`).
     pub drafts: bool,
+    /// List entries per page (briefings, tags, entities, years, publishers); at least 1.
+    pub paginate: usize,
+    pub link_style: LinkStyle,
     pub extra: serde_json::Value,
 }
 
@@ -65,6 +74,8 @@ pub struct Overrides {
     pub drafts: bool,
     pub tlp: Option<Tlp>,
     pub base_url: Option<String>,
+    /// `--link-style` of `build`.
+    pub link_style: Option<LinkStyle>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +150,32 @@ impl Config {
                 format!("theme \"{theme}\" not found: no folder themes/{theme}/"),
             );
         }
+        let paginate = match &raw.paginate {
+            None => DEFAULT_PAGINATE,
+            Some(p) => match usize::try_from(*p.get_ref()) {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    let pos = pos_at(text, p.span().start);
+                    diags.error(
+                        CONFIG_FILE,
+                        pos,
+                        format!("paginate must be a positive whole number, found {}", p.get_ref()),
+                    );
+                    DEFAULT_PAGINATE
+                }
+            },
+        };
+        let link_style = match &raw.link_style {
+            None => LinkStyle::default(),
+            Some(v) => LinkStyle::parse(v.get_ref()).unwrap_or_else(|| {
+                diags.error(
+                    CONFIG_FILE,
+                    at(v),
+                    format!("link_style \"{}\" must be \"directory\" or \"file\"", v.get_ref()),
+                );
+                LinkStyle::default()
+            }),
+        };
         if diags.has_errors() {
             return Err(ConfigError::Invalid(diags));
         }
@@ -160,6 +197,8 @@ impl Config {
             output_dir,
             output_origin,
             drafts: overrides.drafts,
+            paginate,
+            link_style: overrides.link_style.unwrap_or(link_style),
             extra: serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null),
         })
     }
@@ -217,6 +256,28 @@ mod tests {
         };
         let d = d.sorted();
         assert_eq!((d[0].line, d[0].col), (2, 15));
+    }
+
+    #[test]
+    fn paginate_and_link_style_are_checked_at_their_values() {
+        let c = parse("title = \"T\"\n").unwrap();
+        assert_eq!((c.paginate, c.link_style), (DEFAULT_PAGINATE, LinkStyle::Directory));
+        let c = parse("title = \"T\"\npaginate = 2\nlink_style = \"file\"\n").unwrap();
+        assert_eq!((c.paginate, c.link_style), (2, LinkStyle::File));
+        for (bad, col, word) in [
+            ("paginate = 0", 12, "positive"),
+            ("paginate = -3", 12, "positive"),
+            ("paginate = \"ten\"", 12, "invalid type"),
+            ("paginate = 2.5", 12, "invalid type"),
+            ("link_style = \"files\"", 14, "\"directory\" or \"file\""),
+        ] {
+            let Err(ConfigError::Invalid(d)) = parse(&format!("title = \"T\"\n{bad}\n")) else {
+                panic!("{bad}")
+            };
+            let d = d.sorted();
+            assert_eq!((d[0].line, d[0].col), (2, col), "{bad}: {}", d[0].message);
+            assert!(d[0].message.contains(word), "{bad}: {}", d[0].message);
+        }
     }
 
     #[test]

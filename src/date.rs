@@ -1,6 +1,8 @@
 //! Dates: the briefing's full calendar date and the partial, qualified dates of events and
 //! sources (an EDTF subset: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, each optionally `~`, `?` or `%`,
-//! and intervals `A/B`). A partial date keeps its precision from parsing to display.
+//! and intervals `A/B`; from EDTF level 1 also negative years, `-0500`, and a decade or
+//! century written with unspecified digits, `196X`, `19XX`). A partial date keeps its precision
+//! from parsing to display.
 
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -9,6 +11,10 @@ use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Precision {
+    /// `19XX`: some year of 1900–1999.
+    Century,
+    /// `196X`: some year of the 1960s.
+    Decade,
     Year,
     Month,
     Day,
@@ -27,7 +33,10 @@ pub enum Qualifier {
 /// One date at its own precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartialDate {
+    /// As EDTF counts (astronomically): 0 is 1 BCE. For `196X`, the first year (1960).
     year: i16,
+    /// How many last digits of the year are unspecified (`X`): 0, 1 (decade) or 2 (century).
+    unspecified: u8,
     month: Option<u8>,
     day: Option<u8>,
     qualifier: Qualifier,
@@ -58,6 +67,11 @@ pub enum DateError {
 
 impl PartialDate {
     pub fn precision(&self) -> Precision {
+        match self.unspecified {
+            2 => return Precision::Century,
+            1 => return Precision::Decade,
+            _ => {}
+        }
         match (self.month, self.day) {
             (None, _) => Precision::Year,
             (Some(_), None) => Precision::Month,
@@ -90,15 +104,32 @@ impl PartialDate {
             Some(b'%') => (&s[..s.len() - 1], Qualifier::Both),
             _ => (s, Qualifier::None),
         };
+        let (negative, body) = match body.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, body),
+        };
         let parts: Vec<&str> = body.split('-').collect();
         let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
-        if parts.is_empty() || parts.len() > 3 || !digits(parts[0], 4) {
+        // `196X`, `19XX`: the year's last digits unspecified; then it is all there is.
+        let year_text = parts[0].trim_end_matches('X');
+        let unspecified = (parts[0].len() - year_text.len()) as u8;
+        if parts.len() > 3
+            || parts[0].len() != 4
+            || !digits(year_text, year_text.len())
+            || unspecified > 2
+            || (unspecified > 0 && (parts.len() > 1 || negative))
+        {
             return Err(syntax());
         }
         if parts[1..].iter().any(|p| !digits(p, 2)) {
             return Err(syntax());
         }
-        let year: i16 = parts[0].parse().map_err(|_| syntax())?;
+        let magnitude: i16 =
+            format!("{year_text}{}", "0".repeat(unspecified.into())).parse().map_err(|_| syntax())?;
+        if negative && magnitude == 0 {
+            return Err(syntax());
+        }
+        let year = if negative { -magnitude } else { magnitude };
         let month: Option<u8> = parts.get(1).map(|m| m.parse().unwrap_or(0));
         let day: Option<u8> = parts.get(2).map(|d| d.parse().unwrap_or(0));
         if let Some(m) = month
@@ -111,12 +142,16 @@ impl PartialDate {
         {
             return Err(DateError::NoSuchDay(whole.to_string()));
         }
-        Ok(PartialDate { year, month, day, qualifier })
+        Ok(PartialDate { year, unspecified, month, day, qualifier })
     }
 
     /// The EDTF form, as written canonically.
     pub fn edtf(&self) -> String {
-        let mut s = format!("{:04}", self.year);
+        let mut s = year_segment(self.year);
+        if self.unspecified > 0 {
+            s.truncate(s.len() - usize::from(self.unspecified));
+            s.push_str(&"X".repeat(self.unspecified.into()));
+        }
         if let Some(m) = self.month {
             s.push_str(&format!("-{m:02}"));
         }
@@ -132,10 +167,12 @@ impl PartialDate {
         s
     }
 
-    /// The value for an HTML `datetime` attribute: the date without qualifier, at its precision.
+    /// The value for an HTML `datetime` attribute: the date without qualifier, at its precision
+    /// (a decade or century gives its first year: HTML has no form for them).
     pub fn machine(&self) -> String {
         let mut p = *self;
         p.qualifier = Qualifier::None;
+        p.unspecified = 0;
         p.edtf()
     }
 
@@ -143,7 +180,9 @@ impl PartialDate {
     pub fn display(&self, lang: &str) -> String {
         let names = Lang::of(lang);
         let core = match (self.month, self.day) {
-            (None, _) => self.year.to_string(),
+            _ if self.unspecified == 2 => names.century(self.year),
+            _ if self.unspecified == 1 => names.decade(self.year),
+            (None, _) => names.year(self.year),
             (Some(m), None) => names.month_year(m, self.year),
             (Some(m), Some(d)) => names.full(self.year, m, d),
         };
@@ -243,7 +282,10 @@ impl fmt::Display for Edtf {
 /// Parses a full `YYYY-MM-DD` date, as required for a briefing's `date` and `updated`.
 pub fn parse_full(s: &str) -> Result<Date, DateError> {
     match s.trim().parse::<Edtf>() {
-        Ok(Edtf::Single(d)) if d.precision() == Precision::Day && d.qualifier == Qualifier::None => {
+        // A briefing is written in our era: its date is no date before year 1.
+        Ok(Edtf::Single(d))
+            if d.precision() == Precision::Day && d.qualifier == Qualifier::None && d.year >= 1 =>
+        {
             Ok(Date::new(d.year, d.month.unwrap_or(1) as i8, d.day.unwrap_or(1) as i8)
                 .map_err(|_| DateError::NoSuchDay(s.to_string()))?)
         }
@@ -251,6 +293,28 @@ pub fn parse_full(s: &str) -> Result<Date, DateError> {
         Err(DateError::Syntax(_)) => Err(DateError::NotFull(s.to_string())),
         Err(e) => Err(e),
     }
+}
+
+/// A year as a URL segment: four digits, with a minus sign before the years before 1 BCE
+/// (`1961`, `0000`, `-0500`), as EDTF writes them.
+pub fn year_segment(year: i16) -> String {
+    if year < 0 { format!("-{:04}", -i32::from(year)) } else { format!("{year:04}") }
+}
+
+/// `year_segment` read back; only the form it writes.
+pub fn parse_year_segment(s: &str) -> Option<i16> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i16 = s.parse().ok()?;
+    (year_segment(year) == s).then_some(year)
+}
+
+/// A year in the page's language: `1961`; years before 1 as years BCE (EDTF counts as
+/// astronomers do, so its year 0 is 1 BCE and -500 is 501 BCE).
+pub fn year_label(year: i16, lang: &str) -> String {
+    if year >= 1 { year.to_string() } else { Lang::of(lang).bce(1 - i32::from(year)) }
 }
 
 /// A full date displayed in the page's language.
@@ -277,9 +341,46 @@ impl Lang {
     }
 
     fn month_year(&self, m: u8, y: i16) -> String {
+        let y = self.year(y);
         match self {
             Lang::Es => format!("{} de {y}", self.month(m)),
             _ => format!("{} {y}", self.month(m)),
+        }
+    }
+
+    /// A year as people write it: `1961`, `501 BCE` (EDTF's -500).
+    fn year(&self, y: i16) -> String {
+        if y >= 1 { y.to_string() } else { self.bce(1 - i32::from(y)) }
+    }
+
+    /// The decade starting at `y`: `1960s`.
+    fn decade(&self, y: i16) -> String {
+        match self {
+            Lang::De => format!("{y}er-Jahre"),
+            Lang::En => format!("{y}s"),
+            Lang::Fr => format!("années {y}"),
+            Lang::Es => format!("años {y}"),
+        }
+    }
+
+    /// The hundred years starting at `y` (`19XX` is 1900–1999): as the century most of them
+    /// belong to, `20th century`.
+    fn century(&self, y: i16) -> String {
+        let n = i32::from(y) / 100 + 1;
+        match self {
+            Lang::De => format!("{n}. Jahrhundert"),
+            Lang::En => {
+                let suffix = match (n % 10, n % 100) {
+                    (1, 11) | (2, 12) | (3, 13) => "th",
+                    (1, _) => "st",
+                    (2, _) => "nd",
+                    (3, _) => "rd",
+                    _ => "th",
+                };
+                format!("{n}{suffix} century")
+            }
+            Lang::Fr => format!("{}e siècle", roman(n)),
+            Lang::Es => format!("siglo {}", roman(n)),
         }
     }
 
@@ -350,12 +451,23 @@ impl Lang {
     }
 
     fn full(&self, y: i16, m: u8, d: u8) -> String {
+        let y = self.year(y);
         match self {
             Lang::De => format!("{d}. {} {y}", self.month(m)),
             Lang::En => format!("{d} {} {y}", self.month(m)),
             Lang::Fr if d == 1 => format!("1er {} {y}", self.month(m)),
             Lang::Fr => format!("{d} {} {y}", self.month(m)),
             Lang::Es => format!("{d} de {} de {y}", self.month(m)),
+        }
+    }
+
+    fn bce(&self, y: i32) -> String {
+        // (EDTF's year 0 is 1 BCE: callers pass 1 - year.)
+        match self {
+            Lang::De => format!("{y} v. Chr."),
+            Lang::En => format!("{y} BCE"),
+            Lang::Fr => format!("{y} av. J.-C."),
+            Lang::Es => format!("{y} a. C."),
         }
     }
 
@@ -366,6 +478,20 @@ impl Lang {
             Lang::Fr => "vers",
         }
     }
+}
+
+/// `20` → `XX`, for French and Spanish centuries.
+fn roman(mut n: i32) -> String {
+    const DIGITS: [(i32, &str); 9] =
+        [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    let mut s = String::new();
+    for (v, r) in DIGITS {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
 }
 
 #[cfg(test)]
@@ -432,6 +558,48 @@ mod tests {
         assert_eq!(e("2019-06").display("es"), "junio de 2019");
         assert_eq!(e("2025-09-04").display("es"), "4 de septiembre de 2025");
         assert_eq!(e("2019-06").display("ko"), "June 2019", "others fall back to English");
+    }
+
+    #[test]
+    fn negative_years_decades_and_centuries() {
+        assert_eq!(e("-0500").start().year(), -500);
+        assert_eq!(e("-0500").edtf(), "-0500");
+        assert_eq!(e("-0500").display("en"), "501 BCE");
+        assert_eq!(e("-0044-03-15").display("de"), "15. März 45 v. Chr.");
+        assert_eq!(e("-0500~").display("fr"), "vers 501 av. J.-C.");
+        assert_eq!(e("196X").start().precision(), Precision::Decade);
+        assert_eq!(e("196X").start().year(), 1960);
+        assert_eq!(e("196X").edtf(), "196X");
+        assert_eq!(e("196X").machine(), "1960");
+        assert_eq!(e("196X").display("en"), "1960s");
+        assert_eq!(e("196X?").display("de"), "1960er-Jahre (?)");
+        assert_eq!(e("19XX").start().precision(), Precision::Century);
+        assert_eq!(e("19XX").display("en"), "20th century");
+        assert_eq!(e("20XX").display("en"), "21st century");
+        assert_eq!(e("19XX").display("es"), "siglo XX");
+        assert_eq!(e("196X/197X").display("en"), "1960s – 1970s");
+        for bad in ["-0000", "1XXX", "196X-05", "-196X", "19X5", "--500", "-500"] {
+            assert!(bad.parse::<Edtf>().is_err(), "{bad}");
+        }
+        let mut v = [e("1961"), e("1960"), e("196X"), e("19XX"), e("-0500"), e("0000")];
+        v.sort();
+        let s: Vec<String> = v.iter().map(Edtf::edtf).collect();
+        assert_eq!(s, ["-0500", "0000", "19XX", "196X", "1960", "1961"], "coarser first within a year");
+        assert!(parse_full("-0500-01-01").is_err(), "a briefing's date is in our era");
+    }
+
+    #[test]
+    fn year_segments_read_back() {
+        for (y, seg) in [(1961, "1961"), (0, "0000"), (-500, "-0500"), (33, "0033")] {
+            assert_eq!(year_segment(y), seg);
+            assert_eq!(parse_year_segment(seg), Some(y));
+        }
+        for bad in ["-0000", "196", "19610", "+1961", "-500", "x961", ""] {
+            assert_eq!(parse_year_segment(bad), None, "{bad}");
+        }
+        assert_eq!(year_label(-500, "de"), "501 v. Chr.");
+        assert_eq!(year_label(0, "en"), "1 BCE");
+        assert_eq!(year_label(1961, "en"), "1961");
     }
 
     #[test]

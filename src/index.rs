@@ -36,6 +36,23 @@ pub struct Publisher {
     pub groups: Vec<SourceGroup>,
 }
 
+/// A year of the timeline (the year its events start in): its events are
+/// `timeline()[events]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineYear {
+    pub year: i16,
+    pub events: std::ops::Range<usize>,
+}
+
+/// Publishers that are organisations with a page (by the organisation's name or alias).
+#[derive(Debug, Clone, Default)]
+pub struct PublisherOrgs {
+    /// Per publisher (as `publishers` lists them): its organisation.
+    pub organisation: Vec<Option<EntityId>>,
+    /// Per organisation: its publishers, in `publishers` order.
+    pub publishers: HashMap<EntityId, Vec<usize>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Tag {
     pub name: String,
@@ -57,9 +74,13 @@ pub struct Index {
     pub body_entities: Vec<Vec<EntityId>>,
     /// Every event, oldest first; built when first asked for (`timeline`).
     timeline: OnceLock<Vec<EventRef>>,
+    /// The timeline cut into years; built when first asked for (`years`).
+    years: OnceLock<Vec<TimelineYear>>,
     pub event_count: usize,
     /// Sources grouped by publisher; built when first asked for (`publishers`).
     publishers: OnceLock<Vec<Publisher>>,
+    /// Publishers and organisations that are the same body; built when first asked for.
+    publisher_orgs: OnceLock<PublisherOrgs>,
     pub tags: Vec<Tag>,
     /// Per entity: whether it gets a page (named by a published briefing, or has a file).
     pub has_page: Vec<bool>,
@@ -184,10 +205,42 @@ impl Index {
         })
     }
 
+    /// The years that have events, oldest first, each with its stretch of `timeline`.
+    pub fn years(&self, briefings: &[Arc<Briefing>]) -> &[TimelineYear] {
+        self.years.get_or_init(|| {
+            let mut out: Vec<TimelineYear> = Vec::new();
+            for (i, r) in self.timeline(briefings).iter().enumerate() {
+                let year = briefings[r.briefing].events[r.event].date.start().year();
+                match out.last_mut() {
+                    Some(y) if y.year == year => y.events.end = i + 1,
+                    _ => out.push(TimelineYear { year, events: i..i + 1 }),
+                }
+            }
+            out
+        })
+    }
+
     /// Every source grouped by publisher (sorted by name); within a publisher, one entry per
     /// document (same URL, or same title), in order of first citation.
     pub fn publishers(&self, briefings: &[Arc<Briefing>], lang: &str) -> &[Publisher] {
         self.publishers.get_or_init(|| build_publishers(briefings, lang))
+    }
+
+    /// Which publishers are organisations of the site (same name or alias), both ways.
+    pub fn publisher_orgs(&self, briefings: &[Arc<Briefing>], reg: &Registry, lang: &str) -> &PublisherOrgs {
+        self.publisher_orgs.get_or_init(|| {
+            let mut out = PublisherOrgs::default();
+            for (i, p) in self.publishers(briefings, lang).iter().enumerate() {
+                let org = reg
+                    .lookup_kind(EntityKind::Organisation, &p.name, lang)
+                    .filter(|id| self.has_page.get(id.index()).copied().unwrap_or(false));
+                if let Some(id) = org {
+                    out.publishers.entry(id).or_default().push(i);
+                }
+                out.organisation.push(org);
+            }
+            out
+        })
     }
 
     /// The entities named in the same briefings as `id`, with the number of briefings shared,
@@ -243,6 +296,19 @@ fn build_publishers(briefings: &[Arc<Briefing>], lang: &str) -> Vec<Publisher> {
         })
         .collect();
     out.sort_by_key(|p| p.name.to_lowercase());
+    // Each publisher gets a page of its own: names that slug alike (or to nothing) are told
+    // apart by a number, in this (deterministic) order.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for p in &mut out {
+        let base = if p.slug.is_empty() { "publisher".to_string() } else { std::mem::take(&mut p.slug) };
+        let mut slug = base.clone();
+        let mut n = 1;
+        while !taken.insert(slug.clone()) {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        p.slug = slug;
+    }
     out
 }
 

@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use dossier::commands::{self, Format};
 use dossier::config::Overrides;
 use dossier::tlp::Tlp;
+use dossier::url::LinkStyle;
 use std::path::PathBuf;
 
 /// The pipeline allocates many small strings from parallel threads; mimalloc handles that
@@ -35,6 +36,10 @@ enum Command {
         /// The absolute URL the site is published at (overrides base_url).
         #[arg(long, value_parser = parse_base_url)]
         base_url: Option<String>,
+        /// How links to pages end: `directory` (../people/) or `file` (../people/index.html,
+        /// for a site opened from disk without JavaScript). Overrides link_style.
+        #[arg(long, value_name = "directory|file", value_parser = parse_link_style)]
+        link_style: Option<LinkStyle>,
     },
     /// Build, serve and watch the site, reloading open pages after each save.
     Serve {
@@ -85,6 +90,10 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     }
 }
 
+fn parse_link_style(s: &str) -> Result<LinkStyle, String> {
+    LinkStyle::parse(s).ok_or_else(|| format!("\"{s}\" is not a link style (directory or file)"))
+}
+
 fn parse_tlp(s: &str) -> Result<Tlp, String> {
     s.parse().map_err(|e: dossier::tlp::UnknownTlp| e.to_string())
 }
@@ -99,11 +108,11 @@ fn main() {
         }
     };
     let code = match cli.command {
-        Command::Build { root, output, drafts, tlp, base_url } => {
+        Command::Build { root, output, drafts, tlp, base_url, link_style } => {
             let output = output.map(|o| {
                 if o.is_absolute() { o } else { std::env::current_dir().unwrap_or_default().join(o) }
             });
-            commands::build::build(&root, &Overrides { output, drafts, tlp, base_url }, false)
+            commands::build::build(&root, &Overrides { output, drafts, tlp, base_url, link_style }, false)
         }
         Command::Serve { root, bind, port, drafts, tlp, open, allow_host } => {
             dossier::serve::serve(dossier::serve::Options {

@@ -59,6 +59,34 @@ impl RootRelative {
         out
     }
 
+    /// `at`, in a link style: with `LinkStyle::File`, a link to a page folder names its
+    /// `index.html` (`../people/x/index.html#y`). Every piece after a root starts with the
+    /// site path of an `href` or `src` attribute, up to its quote, query or fragment.
+    pub fn at_in(&self, root: &str, style: crate::url::LinkStyle) -> String {
+        if style == crate::url::LinkStyle::Directory {
+            return self.at(root);
+        }
+        let root = if root.is_empty() { "./" } else { root };
+        let mut out = String::with_capacity(
+            self.0.iter().map(|p| p.len() + 10).sum::<usize>() + root.len() * self.0.len(),
+        );
+        for (i, piece) in self.0.iter().enumerate() {
+            if i == 0 {
+                out.push_str(piece);
+                continue;
+            }
+            out.push_str(root);
+            let end = site_path_end(piece);
+            let path = &piece[..end];
+            out.push_str(path);
+            if path.is_empty() || path.ends_with('/') {
+                out.push_str("index.html");
+            }
+            out.push_str(&piece[end..]);
+        }
+        out
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|p| p.is_empty())
     }
@@ -67,6 +95,15 @@ impl RootRelative {
     fn split(html: &str, marker: char) -> RootRelative {
         RootRelative(html.split(marker).map(Box::from).collect())
     }
+}
+
+/// Where the site path at the start of an attribute value ends: at its closing quote, query
+/// or fragment (`#` but not the `&#x27;` of an escaped quote).
+fn site_path_end(piece: &str) -> usize {
+    let b = piece.as_bytes();
+    (0..b.len())
+        .find(|&i| b[i] == b'"' || b[i] == b'?' || (b[i] == b'#' && (i == 0 || b[i - 1] != b'&')))
+        .unwrap_or(b.len())
 }
 
 /// A character that stands for the root while pulldown-cmark writes the HTML: one the text
@@ -958,6 +995,21 @@ mod tests {
         let html = r.html.at("../");
         assert!(html.contains("<a href=\"../about/\">About</a>"), "{html}");
         assert!(html.contains("<img src=\"../img/map.png\" alt=\"Map\" />"), "{html}");
+    }
+
+    #[test]
+    fn file_style_links_name_the_index_file() {
+        let (r, _) = run(
+            "[About](/about/#team) [Home](/) [q](/it's/?x=1) [[kim jong-un]] ![Map](/img/map.png)",
+            false,
+        );
+        let html = r.html.at_in("../", crate::url::LinkStyle::File);
+        assert!(html.contains("<a href=\"../about/index.html#team\">About</a>"), "{html}");
+        assert!(html.contains("<a href=\"../index.html\">Home</a>"), "{html}");
+        assert!(html.contains("<a href=\"../it&#x27;s/index.html?x=1\">q</a>"), "{html}");
+        assert!(html.contains("<a href=\"../people/kim-jong-un/index.html\""), "{html}");
+        assert!(html.contains("<img src=\"../img/map.png\""), "{html}");
+        assert_eq!(r.html.at_in("../", crate::url::LinkStyle::Directory), r.html.at("../"));
     }
 
     #[test]

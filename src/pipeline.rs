@@ -20,24 +20,6 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// URL segments at the site root that free pages may not take.
-pub const RESERVED_ROOTS: &[&str] = &[
-    "briefings",
-    "people",
-    "organisations",
-    "countries",
-    "timeline",
-    "sources",
-    "tags",
-    "atom.xml",
-    "sitemap.xml",
-    "404.html",
-    "index.html",
-    "static",
-    "search",
-    "__dossier",
-];
-
 /// A briefing's rendered Markdown parts.
 #[derive(Debug, Clone, Default)]
 pub struct BriefingHtml {
@@ -821,7 +803,7 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
             continue;
         }
         let s = p.slug.value.to_string();
-        if RESERVED_ROOTS.contains(&s.as_str()) {
+        if crate::render::table::is_reserved_root(&s) {
             diags.error(
                 &p.rel,
                 p.slug.pos,

@@ -38,7 +38,11 @@ fn start(fixture: &str) -> Server {
 }
 
 fn start_with(fixture: &str, args: &[&str]) -> Server {
-    let site = Site::copy(fixture);
+    start_in(Site::copy(fixture), args)
+}
+
+/// `serve` on a site prepared by the test.
+fn start_in(site: Site, args: &[&str]) -> Server {
     let log = tempfile::NamedTempFile::new().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["serve", "--port", "0", "--root", site.root().to_str().unwrap()])
@@ -191,6 +195,49 @@ fn serves_the_same_pages_as_build_plus_a_reload_script() {
     assert!(missing.body.contains("404") || missing.body.contains("not found"), "theme 404 page");
     // Served three folders deep, its root-relative links need the server's root as base.
     assert!(missing.body.contains("<base href=\"/\">"), "{}", missing.body);
+}
+
+/// The basic fixture with one briefing a page and a year before our era: paged lists, year
+/// and publisher pages.
+fn paged_basic() -> Site {
+    let s = Site::copy("basic");
+    let toml = std::fs::read_to_string(s.root().join("site.toml")).unwrap();
+    s.write("site.toml", &toml.replace("[extra]", "paginate = 1\n\n[extra]"));
+    s.write(
+        "content/briefings/2025/old.md",
+        "---\ntitle: Old\ndate: 2024-01-01\nactors: [Kim Jong Un]\nevents:\n  - {date: \"-0500\", title: Long ago}\n  - {date: 196X, title: A decade}\nsources:\n  - {id: a, publisher: Xinhua, url: \"https://example.org/old\"}\n---\nOld.\n",
+    );
+    s
+}
+
+#[test]
+fn serves_every_output_as_build_writes_it() {
+    let built = paged_basic();
+    built.build(&[]);
+    let srv = start_in(paged_basic(), &[]);
+    let files = snapshot(&built.public());
+    assert!(
+        files.contains_key("timeline/-0500/index.html") && files.contains_key("briefings/page/4/index.html")
+    );
+    for (rel, bytes) in &files {
+        if rel == ".dossier-manifest" {
+            continue;
+        }
+        let path = format!("/{}", rel.strip_suffix("index.html").unwrap_or(rel));
+        let r = get(&srv.addr, &path);
+        assert_eq!(r.status, 200, "{path}");
+        let served = match r.body.find(SCRIPT_START) {
+            Some(start) if rel.ends_with(".html") => {
+                let end = start + r.body[start..].find("</script>").unwrap() + "</script>".len();
+                format!("{}{}", &r.body[..start], &r.body[end..])
+            }
+            _ => r.body.clone(),
+        };
+        assert!(served == String::from_utf8_lossy(bytes), "{path} differs from build output");
+    }
+    for nothing in ["/briefings/page/1/", "/briefings/page/5/", "/timeline/-500/", "/sitemap-1.xml"] {
+        assert_eq!(get(&srv.addr, nothing).status, 404, "{nothing}");
+    }
 }
 
 #[test]

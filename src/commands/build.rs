@@ -45,7 +45,8 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
         Ok(p) => p,
         Err(e) => return publish_failed(e, diags),
     };
-    if let Err(e) = output::copy_static(&config, &publisher, &|rel| output::publishes_static(&site, rel)) {
+    let outputs = render::table::OutputPaths::of(&site);
+    if let Err(e) = output::copy_static(&config, &publisher, &|rel| output::publishes_static(&outputs, rel)) {
         e.report(&mut diags);
     }
     let mut timer = crate::timing::Timer::start();

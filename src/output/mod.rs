@@ -13,6 +13,7 @@ mod tree;
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos};
 use crate::pipeline::Site;
+use crate::render::table::OutputPaths;
 use crate::render::templates::DEFAULT_THEME;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -126,27 +127,24 @@ fn static_dir_files(config: &Config, dir: &Path, diags: &mut Diagnostics) -> Vec
         .collect()
 }
 
-/// Whether a static file sits where a generated page's folder must go (`static/timeline`).
-fn stands_in_a_page_folder(site: &Site, rel: &str) -> bool {
-    crate::render::routes::route(site, &format!("{rel}/index.html")).is_some()
-}
-
 /// Whether `build` copies a static file: not where a generated file or folder goes.
-pub fn publishes_static(site: &Site, rel: &str) -> bool {
-    crate::render::routes::route(site, rel).is_none() && !stands_in_a_page_folder(site, rel)
+pub fn publishes_static(outputs: &OutputPaths, rel: &str) -> bool {
+    !outputs.is_file(rel) && !outputs.is_folder(rel)
 }
 
 /// Warnings for static files at a path the build generates a page or feed for: the generated
-/// file wins, and the user should know their file is not published.
+/// file wins, and the user should know their file is not published. A static file where the
+/// build needs a folder is an error.
 pub fn hidden_statics(config: &Config, site: &Site) -> Diagnostics {
+    let outputs = OutputPaths::of(site);
     let mut d = Diagnostics::new();
     let theme = Path::new("themes").join(&config.theme).join("static");
     for folder in [theme.as_path(), Path::new("static")] {
         for (rel, path) in static_dir_files(config, &config.root.join(folder), &mut d) {
             let origin = crate::load::rel_path(&config.root, &path);
-            if crate::render::routes::route(site, &rel).is_some() {
+            if outputs.is_file(&rel) {
                 d.warning(&origin, Pos::START, format!("not published: the site generates /{rel} itself"));
-            } else if stands_in_a_page_folder(site, &rel) {
+            } else if outputs.is_folder(&rel) {
                 d.error(&origin, Pos::START, format!("a file where the site generates the folder /{rel}/"));
             }
         }

@@ -3,6 +3,7 @@
 //! `href` is already relative to the page being rendered.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The values every template receives.
 #[derive(Debug, Clone, Serialize)]
@@ -15,6 +16,9 @@ pub struct Common<'a> {
     pub nav: Vec<NavItem>,
     /// The free pages of `content/pages/`, by title.
     pub pages: Vec<Link>,
+    /// Links to the home page (`home`) and to each menu section by name (`briefings`,
+    /// `people`, …), in the site's link style.
+    pub links: BTreeMap<&'static str, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +45,9 @@ pub struct PageInfo {
     /// Relative link to this page's Atom feed, if it has one.
     pub feed: Option<String>,
     pub lang: String,
+    /// On a paged list: the previous and the next page (for `<link rel="prev">`/`"next"`).
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -193,12 +200,55 @@ pub struct EntityInfo {
     pub countries: Vec<EntityLink>,
     pub profile_html: Option<String>,
     pub feed: String,
+    /// The entity's page (its first page), relative.
+    pub href: String,
+    /// An organisation that is also a publisher of sources: its publisher pages on `/sources/`.
+    pub publishers: Vec<PublisherLink>,
+    /// Number of briefings and events naming it, in all.
+    pub briefing_count: usize,
+    pub event_count: usize,
+    /// When it has more events than its page shows: the page listing all of them.
+    pub all_events: Option<String>,
+}
+
+/// A year that has events.
+#[derive(Debug, Clone, Serialize)]
+pub struct YearInfo {
+    /// The year as EDTF counts it (0 is 1 BCE, -1 is 2 BCE).
+    pub year: i16,
+    /// In the site's language: `1961`, `501 v. Chr.`.
+    pub label: String,
+    /// The year page's URL segment: `1961`, `-0500`.
+    pub segment: String,
+    pub href: String,
+    pub count: usize,
+    /// The year's events, where the page shows them (small timelines), else empty.
+    pub events: Vec<EventInfo>,
+}
+
+/// A paged list's place: which page this is, and links to the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// This page's number, from 1.
+    pub page: u32,
+    pub pages: u32,
+    pub per_page: usize,
+    /// Entries of the whole list.
+    pub total: usize,
+    /// Positions (from 1) of this page's first and last entry; 0 and 0 when the list is empty.
+    pub first: usize,
+    pub last: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// Numbered links in order; an entry without `n` is a gap (…).
+    pub links: Vec<PageLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct YearGroup {
-    pub year: i16,
-    pub events: Vec<EventInfo>,
+pub struct PageLink {
+    pub n: Option<u32>,
+    pub href: Option<String>,
+    pub current: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -211,11 +261,15 @@ pub struct CitedSource {
     pub briefings: Vec<Link>,
 }
 
+/// A publisher as a list entry, and as the head of its own page.
 #[derive(Debug, Clone, Serialize)]
-pub struct PublisherInfo {
+pub struct PublisherLink {
     pub name: String,
-    pub anchor: String,
-    pub sources: Vec<CitedSource>,
+    pub href: String,
+    /// Number of its sources (documents, however often cited).
+    pub count: usize,
+    /// The organisation of the same name or alias, when it has a page.
+    pub organisation: Option<EntityLink>,
 }
 
 #[derive(Debug, Clone, Serialize)]

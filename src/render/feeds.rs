@@ -1,9 +1,13 @@
-//! Feeds and sitemap: Atom feeds of the newest briefings (site-wide and per entity) and
-//! sitemap.xml, the only files with absolute URLs besides canonical links. No build time goes
-//! in: `updated` is the newest briefing's date, so unchanged input gives unchanged bytes.
+//! Atom feeds of the newest briefings, site-wide (`/atom.xml`) and per entity
+//! (`/people/<id>/atom.xml`, …): with the sitemap the only files with absolute URLs besides
+//! canonical links. No build time goes in: `updated` is the newest briefing's date, so
+//! unchanged input gives unchanged bytes.
 
-use super::Job;
-use crate::entities::EntityId;
+use super::pages::entity;
+use super::table::{Key, OutputKind};
+use super::{Cx, RenderError};
+use crate::entities::{Entity, EntityId};
+use crate::frontmatter::EntityKind;
 use crate::index::BriefingIdx;
 use crate::pipeline::Site;
 use crate::url::UrlPath;
@@ -11,7 +15,7 @@ use std::fmt::Write;
 
 pub const FEED_ENTRIES: usize = 50;
 
-fn xml(s: &str) -> String {
+pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -86,62 +90,86 @@ pub fn atom(site: &Site, title: &str, page: &UrlPath, feed: &UrlPath, briefings:
     s
 }
 
-/// The site-wide feed.
-pub fn site_feed(site: &Site) -> String {
-    let all: Vec<BriefingIdx> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
-    atom(site, &site.config.title, &UrlPath::root(), &UrlPath::file("atom.xml"), &all)
+pub fn site_feed_url() -> UrlPath {
+    UrlPath::file("atom.xml")
 }
 
-/// The feed of one entity's page.
-pub fn entity_feed(site: &Site, id: EntityId) -> String {
-    let e = site.registry.get(id);
-    let title = format!("{} – {}", e.name, site.config.title);
-    let page = UrlPath::dir(e.url());
-    atom(site, &title, &page, &entity_feed_url(site, id), &site.index.entity_briefings[id.index()])
+/// The feed beside an entity's page.
+pub fn entity_feed_url(e: &Entity) -> UrlPath {
+    UrlPath::file(format!("{}atom.xml", e.url()))
 }
 
-pub fn entity_feed_url(site: &Site, id: EntityId) -> UrlPath {
-    UrlPath::file(format!("{}atom.xml", site.registry.get(id).url()))
+/// `/atom.xml`: the site's newest briefings.
+pub struct SiteFeed;
+
+impl OutputKind for SiteFeed {
+    fn name(&self) -> &'static str {
+        "feed"
+    }
+
+    fn roots(&self) -> &'static [&'static str] {
+        &["atom.xml"]
+    }
+
+    fn keys(&self, _site: &Site) -> Vec<Key> {
+        vec![Key::ONLY]
+    }
+
+    fn url(&self, _site: &Site, _key: Key) -> UrlPath {
+        site_feed_url()
+    }
+
+    fn route(&self, _site: &Site, path: &[&str]) -> Option<Key> {
+        (path == ["atom.xml"]).then_some(Key::ONLY)
+    }
+
+    fn render(&self, cx: Cx, _key: Key) -> Result<Vec<u8>, RenderError> {
+        let site = cx.site;
+        let all: Vec<BriefingIdx> = (0..site.briefings.len().min(FEED_ENTRIES)).collect();
+        Ok(atom(site, &site.config.title, &UrlPath::root(), &site_feed_url(), &all).into_bytes())
+    }
 }
 
-/// The site feed and one per entity page.
-pub fn all_feeds(site: &Site) -> Vec<(UrlPath, String)> {
-    let mut out = vec![(UrlPath::file("atom.xml"), site_feed(site))];
-    for (id, _) in site.registry.iter() {
-        if site.index.has_page[id.index()] {
-            out.push((entity_feed_url(site, id), entity_feed(site, id)));
+/// `/people/<id>/atom.xml` and the like: the newest briefings naming one entity.
+pub struct EntityFeed(pub EntityKind);
+
+impl OutputKind for EntityFeed {
+    fn name(&self) -> &'static str {
+        match self.0 {
+            EntityKind::Person => "person-feed",
+            EntityKind::Organisation => "organisation-feed",
+            EntityKind::Country => "country-feed",
         }
     }
-    out
-}
 
-/// sitemap.xml listing every HTML page except 404.
-pub fn sitemap(site: &Site, jobs: &[Job]) -> String {
-    let mut urls: Vec<(String, Option<String>)> = jobs
-        .iter()
-        .filter(|j| **j != Job::NotFound)
-        .map(|j| {
-            let lastmod = match j {
-                Job::Briefing(i) => {
-                    let b = &site.briefings[*i];
-                    Some(b.updated.unwrap_or(b.date).max(b.date).strftime("%Y-%m-%d").to_string())
-                }
-                _ => None,
-            };
-            (site.config.absolute(j.url(site).as_str()), lastmod)
-        })
-        .collect();
-    urls.sort();
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (u, lastmod) in urls {
-        let _ = write!(s, "  <url><loc>{}</loc>", xml(&u));
-        if let Some(m) = lastmod {
-            let _ = write!(s, "<lastmod>{m}</lastmod>");
+    fn roots(&self) -> &'static [&'static str] {
+        match self.0 {
+            EntityKind::Person => &["people"],
+            EntityKind::Organisation => &["organisations"],
+            EntityKind::Country => &["countries"],
         }
-        s.push_str("</url>\n");
     }
-    s.push_str("</urlset>\n");
-    s
+
+    fn keys(&self, site: &Site) -> Vec<Key> {
+        entity::with_pages(site, self.0).map(|id| Key::item(id.index())).collect()
+    }
+
+    fn url(&self, site: &Site, key: Key) -> UrlPath {
+        entity_feed_url(site.registry.get(EntityId(key.item)))
+    }
+
+    fn route(&self, site: &Site, path: &[&str]) -> Option<Key> {
+        let [section, id, "atom.xml"] = path else { return None };
+        entity::find(site, self.0, section, id).map(|e| Key::item(e.index()))
+    }
+
+    fn render(&self, cx: Cx, key: Key) -> Result<Vec<u8>, RenderError> {
+        let site = cx.site;
+        let id = EntityId(key.item);
+        let e = site.registry.get(id);
+        let title = format!("{} – {}", e.name, site.config.title);
+        let page = entity::url(e);
+        let feed = entity_feed_url(e);
+        Ok(atom(site, &title, &page, &feed, &site.index.entity_briefings[id.index()]).into_bytes())
+    }
 }

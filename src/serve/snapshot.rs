@@ -1,12 +1,13 @@
-//! A snapshot: one consistent state of the site as served — the indexed site, its templates,
-//! the static files and the URL table — with the pages rendered so far.
+//! A snapshot: one consistent state of the site as served — the indexed site, its templates
+//! and the static files — with the outputs rendered so far. Which output a path is, and how it
+//! is rendered, is the render table's (`render::table`), as in `build`.
 
 use crate::config::Config;
 use crate::output::{self, Sink};
 use crate::pipeline::Site;
-use crate::render::routes::{Route, route};
+use crate::render::Cx;
+use crate::render::table::route;
 use crate::render::templates::Templates;
-use crate::render::{self, feeds};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -64,17 +65,9 @@ impl Snapshot {
         let Some(route) = route(site, path) else {
             return self.statics.get(path).map(|b| Ok(b.clone()));
         };
-        let bytes = match route {
-            Route::Page(job) => match render::render_page(site, &self.templates, &job) {
-                Ok(html) => html.into_bytes(),
-                Err((file, msg)) => {
-                    let (file, pos, msg) = self.templates.error_at(&file, &msg);
-                    return Some(Err(format!("{file}:{}:{}: error: {msg}", pos.line, pos.col)));
-                }
-            },
-            Route::SiteFeed => feeds::site_feed(site).into_bytes(),
-            Route::EntityFeed(id) => feeds::entity_feed(site, id).into_bytes(),
-            Route::Sitemap => feeds::sitemap(site, &render::all_jobs(site)).into_bytes(),
+        let bytes = match route.render(Cx { site, templates: &self.templates }) {
+            Ok(bytes) => bytes,
+            Err(e) => return Some(Err(e.line(&self.templates))),
         };
         let bytes = Arc::new(bytes);
         self.rendered.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), bytes.clone());
