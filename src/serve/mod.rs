@@ -7,12 +7,13 @@ mod http;
 mod snapshot;
 mod watch;
 
+pub use snapshot::Snapshot;
+
 use crate::commands::{EXIT_OK, EXIT_USAGE, Format, load_config, report};
 use crate::config::{CONFIG_FILE, Config, Overrides};
 use crate::diag::Diagnostics;
 use crate::pipeline::Workspace;
 use crate::render::templates::Templates;
-use snapshot::Snapshot;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -48,16 +49,26 @@ pub struct Options {
     pub open: bool,
 }
 
-/// The build state the rebuild loop owns.
-struct Builder {
+/// The build state the rebuild loop owns: what `serve` does after each burst of changes,
+/// without the watcher and the HTTP side (tests drive it with the paths a watcher reports).
+pub struct Builder {
     overrides: Overrides,
     ws: Workspace,
+    /// The last templates and static files that loaded; pages are never served from the
+    /// failed ones.
     templates: Arc<Templates>,
     statics: snapshot::Statics,
+    /// Why site.toml, the templates or the static files last failed to load. A failure stays
+    /// until a change to its own files mends it: every rebuild in between fails with it, as
+    /// `build` would, instead of forgetting it at the next content save.
+    config_errors: Option<Diagnostics>,
+    template_errors: Option<Diagnostics>,
+    static_errors: Option<Diagnostics>,
 }
 
 impl Builder {
-    fn new(root: &Path, overrides: &Overrides) -> Result<Builder, i32> {
+    /// Reads the site once; `Err(exit status)`, with the reasons printed, when it cannot be served.
+    pub fn new(root: &Path, overrides: &Overrides) -> Result<Builder, i32> {
         let config = load_config(root, overrides)?;
         let templates = match Templates::load(&config) {
             Ok(t) => Arc::new(t),
@@ -75,16 +86,44 @@ impl Builder {
         };
         let mut ws = Workspace::new(config);
         ws.scan();
-        Ok(Builder { overrides: overrides.clone(), ws, templates, statics })
+        Ok(Builder {
+            overrides: overrides.clone(),
+            ws,
+            templates,
+            statics,
+            config_errors: None,
+            template_errors: None,
+            static_errors: None,
+        })
     }
 
     fn config(&self) -> &Config {
         &self.ws.config
     }
 
-    /// Applies a set of changed paths; returns the new snapshot (`None` when no path concerns
-    /// the site) or the diagnostics.
-    fn apply(&mut self, changed: &[PathBuf]) -> Result<Option<Snapshot>, Diagnostics> {
+    fn load_templates(&mut self) {
+        match Templates::load(self.config()) {
+            Ok(t) => {
+                self.templates = Arc::new(t);
+                self.template_errors = None;
+            }
+            Err(d) => self.template_errors = Some(d),
+        }
+    }
+
+    fn load_statics(&mut self) {
+        match load_statics_or_report(self.config()) {
+            Ok(s) => {
+                self.statics = s;
+                self.static_errors = None;
+            }
+            Err(d) => self.static_errors = Some(d),
+        }
+    }
+
+    /// Applies a set of changed paths; returns the new snapshot (`None` when nothing shown
+    /// changes) or the diagnostics.
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Option<Snapshot>, Diagnostics> {
         let root = self.config().root.clone();
         let kind = |p: &Path| -> &'static str {
             let rel = p.strip_prefix(&root).unwrap_or(p);
@@ -106,25 +145,30 @@ impl Builder {
             return Ok(None);
         }
         if kinds.contains(&"config") {
-            let config = match crate::config::Config::load(&root, &self.overrides) {
-                Ok(c) => c,
-                Err(crate::config::ConfigError::Invalid(d)) => return Err(d),
+            match crate::config::Config::load(&root, &self.overrides) {
+                Ok(config) => {
+                    self.config_errors = None;
+                    self.ws = Workspace::new(config);
+                    self.ws.scan();
+                    self.load_templates();
+                    self.load_statics();
+                }
+                Err(crate::config::ConfigError::Invalid(d)) => self.config_errors = Some(d),
                 Err(e) => {
                     let mut d = Diagnostics::new();
                     d.error(CONFIG_FILE, crate::diag::Pos::START, e.to_string());
-                    return Err(d);
+                    self.config_errors = Some(d);
                 }
-            };
-            self.templates = Arc::new(Templates::load(&config)?);
-            self.statics = load_statics_or_report(&config)?;
-            self.ws = Workspace::new(config);
-            self.ws.scan();
-        } else {
+            }
+        }
+        // With site.toml unreadable, the workspace (of the old configuration) still follows the
+        // content; it is read afresh once site.toml loads again.
+        if !kinds.contains(&"config") || self.config_errors.is_some() {
             if kinds.contains(&"templates") {
-                self.templates = Arc::new(Templates::load(self.config())?);
+                self.load_templates();
             }
             if kinds.contains(&"static") {
-                self.statics = load_statics_or_report(self.config())?;
+                self.load_statics();
             }
             let content: Vec<PathBuf> = changed
                 .iter()
@@ -141,11 +185,21 @@ impl Builder {
                 return Ok(None);
             }
         }
-        let (site, diags) = self.ws.site();
+        // As `build`: an unusable site.toml is the only error; template and static-file errors
+        // come on top of the content's.
+        if let Some(d) = &self.config_errors {
+            return Err(d.clone());
+        }
+        let (site, mut diags) = self.ws.site();
+        for d in self.template_errors.iter().chain(&self.static_errors) {
+            diags.extend(d.clone());
+        }
         let mut timer = crate::timing::Timer::start();
         let result = match site {
-            Some(site) => Ok(Some(Snapshot::new(site, self.templates.clone(), self.statics.clone()))),
-            None => Err(diags),
+            Some(site) if !diags.has_errors() => {
+                Ok(Some(Snapshot::new(site, diags, self.templates.clone(), self.statics.clone())))
+            }
+            _ => Err(diags),
         };
         timer.lap("snapshot");
         result
