@@ -137,15 +137,21 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, F
         let rel = rel_path(root, entry.path());
         match classify(rel_in_content) {
             Some(kind) => found.push((entry.path().to_path_buf(), rel, kind)),
-            None if rel.ends_with(".md") => diags.warning(
-                &rel,
-                Pos::START,
-                "not in briefings/, people/, organisations/, countries/ or pages/; ignored",
-            ),
-            None => {}
+            None => warn_stray(&rel, diags),
         }
     }
     found
+}
+
+/// Warns about a Markdown file (and only such) outside the content sections.
+pub fn warn_stray(rel: &str, diags: &mut Diagnostics) {
+    if rel.ends_with(".md") {
+        diags.warning(
+            rel,
+            Pos::START,
+            "not in briefings/, people/, organisations/, countries/ or pages/; ignored",
+        );
+    }
 }
 
 /// Reads files in parallel; unreadable or non-UTF-8 files become errors at 1:1.

@@ -96,9 +96,9 @@ enum CachedHtml {
 #[derive(Debug)]
 pub struct Workspace {
     pub config: Config,
+    /// Content files by path; a Markdown file outside the sections is an entry holding only
+    /// its warning, so it comes and goes with the file like any other.
     files: BTreeMap<String, FileEntry>,
-    /// Warnings about files outside the content sections.
-    discover_diags: Diagnostics,
     /// Rendered Markdown by file: the file's hash, the link world it was last checked in
     /// (valid without a check only in that world), the result.
     html: HashMap<String, (u64, u64, CachedHtml)>,
@@ -173,7 +173,6 @@ impl Workspace {
         Workspace {
             config,
             files: BTreeMap::new(),
-            discover_diags: Diagnostics::new(),
             html: HashMap::default(),
             registry: None,
             lookups: HashMap::default(),
@@ -189,9 +188,19 @@ impl Workspace {
         let mut timer = Timer::start();
         let found = load::discover(&self.config.root, &mut diags);
         timer.lap("discover");
-        self.discover_diags = diags;
         self.files.clear();
+        self.strays(diags, "");
         self.read(found);
+    }
+
+    /// Keeps each warning about a Markdown file outside the sections (below `prefix`) as that
+    /// file's entry.
+    fn strays(&mut self, warnings: Diagnostics, prefix: &str) {
+        for w in warnings.sorted().into_iter().filter(|w| w.path.starts_with(prefix)) {
+            let mut diags = Diagnostics::new();
+            diags.warning(&w.path, Pos::new(w.line, w.col), w.message);
+            self.files.insert(w.path, FileEntry { hash: 0, doc: None, diags });
+        }
     }
 
     /// Re-reads the given paths (files or folders, created, changed or removed). Returns
@@ -220,12 +229,14 @@ impl Workspace {
             let rel = load::rel_path(&self.config.root, path);
             if path.is_dir() {
                 // A new or renamed folder: everything in it.
+                let prefix = format!("{rel}/");
                 let mut d = Diagnostics::new();
                 for (p, r, k) in load::discover(&self.config.root, &mut d) {
-                    if r.starts_with(&format!("{rel}/")) {
+                    if r.starts_with(&prefix) {
                         found.push((p, r, k));
                     }
                 }
+                self.strays(d, &prefix);
                 continue;
             }
             // Removed (or a folder removed): forget every file at or below it.
@@ -236,11 +247,15 @@ impl Workspace {
             self.resolved.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             let ignored =
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
-            if path.is_file()
-                && !ignored
-                && let Some(kind) = load::classify(rel_in_content)
-            {
-                found.push((path.clone(), rel, kind));
+            if path.is_file() && !ignored {
+                match load::classify(rel_in_content) {
+                    Some(kind) => found.push((path.clone(), rel, kind)),
+                    None => {
+                        let mut d = Diagnostics::new();
+                        load::warn_stray(&rel, &mut d);
+                        self.strays(d, "");
+                    }
+                }
             }
         }
         self.read(found);
@@ -276,7 +291,6 @@ impl Workspace {
     pub fn site(&mut self) -> (Option<Site>, Diagnostics) {
         let config = self.config.clone();
         let mut diags = load::misplaced_files(&config.root);
-        diags.extend(self.discover_diags.clone());
         let mut parsed = Parsed::default();
         for f in self.files.values() {
             diags.extend(f.diags.clone());

@@ -908,3 +908,14 @@ fn content_saved_with_a_broken_template_is_read() {
         vec![Edit::Template { name: "page.html", change: TemplateChange::Marked(1) }],
     ]);
 }
+
+/// The warning about a Markdown file outside the sections came only from the first scan: one
+/// added later was never warned about, one removed stayed warned about.
+#[test]
+fn stray_markdown_file_is_warned_about_as_it_comes_and_goes() {
+    assert_same(&[
+        vec![Edit::Stray { path: "content/notes.md", present: true }],
+        vec![Edit::Stray { path: "content/people/old/x.md", present: true }],
+        vec![Edit::Stray { path: "content/notes.md", present: false }],
+    ]);
+}
