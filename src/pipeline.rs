@@ -227,9 +227,16 @@ impl Workspace {
         for path in changed {
             let Ok(rel_in_content) = path.strip_prefix(&content) else { continue };
             let rel = load::rel_path(&self.config.root, path);
+            // Forget every file at or below the path first: a removed file or folder is gone,
+            // and a folder put in the place of another (`mv a tmp; mv b a`) holds only what
+            // is found in it now.
+            let prefix = format!("{rel}/");
+            self.files.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            self.html.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            self.lookups.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            self.resolved.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             if path.is_dir() {
-                // A new or renamed folder: everything in it.
-                let prefix = format!("{rel}/");
+                // A new, renamed or replaced folder: everything in it.
                 let mut d = Diagnostics::new();
                 for (p, r, k) in load::discover(&self.config.root, &mut d) {
                     if r.starts_with(&prefix) {
@@ -239,12 +246,6 @@ impl Workspace {
                 self.strays(d, &prefix);
                 continue;
             }
-            // Removed (or a folder removed): forget every file at or below it.
-            let prefix = format!("{rel}/");
-            self.files.retain(|r, _| *r != rel && !r.starts_with(&prefix));
-            self.html.retain(|r, _| *r != rel && !r.starts_with(&prefix));
-            self.lookups.retain(|r, _| *r != rel && !r.starts_with(&prefix));
-            self.resolved.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             let ignored =
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
             if path.is_file() && !ignored {

@@ -919,3 +919,13 @@ fn stray_markdown_file_is_warned_about_as_it_comes_and_goes() {
         vec![Edit::Stray { path: "content/notes.md", present: false }],
     ]);
 }
+
+/// A folder put in the place of another kept the files of the one it replaced, since only the
+/// folder is reported: slug clashes with briefings no longer there.
+#[test]
+fn folder_moved_into_the_place_of_another_holds_only_its_own_files() {
+    assert_same(&[
+        vec![Edit::New { b: "new-a", folder: "2026" }],
+        vec![Edit::SwapFolders { a: "2025", b: "2026" }],
+    ]);
+}
