@@ -546,9 +546,12 @@ impl Workspace {
                 }
             }
         }
+        // Warnings and implicit entities name the file that first mentions a name: a briefing
+        // moved to another file, with the same references, is not the same.
         let all_same = last.generation == generation
             && last.lookups.len() == lookups.len()
-            && lookups.iter().zip(&last.lookups).all(|(a, b)| Arc::ptr_eq(a, b));
+            && lookups.iter().zip(&last.lookups).all(|(a, b)| Arc::ptr_eq(a, b))
+            && gated.briefings.iter().zip(&last.briefings).all(|(b, o)| b.rel == o.rel);
         if all_same && let Some(registry) = &last.registry {
             // Nothing any reference depends on changed: last time's entities, warnings included.
             return Entities {

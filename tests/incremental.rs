@@ -15,6 +15,7 @@ use dossier::render::{self, templates::DEFAULT_THEME, templates::Templates};
 use dossier::serve::Builder;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestRunner};
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -256,6 +257,8 @@ enum Edit {
         strict_entities: bool,
         broken: bool,
     },
+    /// Every file back as it was at the last step that built (the way out of most errors).
+    Undo,
 }
 
 fn pick(pool: &'static [&'static str]) -> impl Strategy<Value = &'static str> + Clone {
@@ -316,6 +319,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (pick(STRAYS), any::<bool>()).prop_map(|(path, present)| Edit::Stray { path, present }),
         1 => (pick(&["green", "clear", "amber"]), prop::bool::weighted(0.2), prop::bool::weighted(0.3))
             .prop_map(|(publish_tlp, strict_entities, broken)| Edit::Config { publish_tlp, strict_entities, broken }),
+        6 => Just(Edit::Undo),
     ]
 }
 
@@ -428,6 +432,8 @@ struct Site {
     root: PathBuf,
     /// Every content Markdown file the test manages, by path below the root.
     docs: BTreeMap<String, Doc>,
+    /// Every file and `docs` as they were at the last step that built, for `Edit::Undo`.
+    good: (BTreeMap<String, Vec<u8>>, BTreeMap<String, Doc>),
 }
 
 impl Site {
@@ -449,7 +455,27 @@ impl Site {
                 docs.insert(rel, Doc::parse(&std::fs::read_to_string(entry.path()).unwrap()));
             }
         }
-        Site { _dir: dir, root, docs }
+        let mut site = Site { _dir: dir, root, docs, good: Default::default() };
+        site.built();
+        site
+    }
+
+    /// Every file below the root, by path.
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(&self.root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&self.root).unwrap().to_string_lossy().replace('\\', "/");
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    /// The site as it is now built: `Edit::Undo` comes back here.
+    fn built(&mut self) {
+        self.good = (self.files(), self.docs.clone());
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -671,6 +697,20 @@ impl Site {
                     changed.push(self.path(path));
                 }
             }
+            Edit::Undo => {
+                let (good, docs) = self.good.clone();
+                let now = self.files();
+                for rel in now.keys().filter(|rel| !good.contains_key(*rel)) {
+                    std::fs::remove_file(self.path(rel)).unwrap();
+                    changed.push(self.path(rel));
+                }
+                for (rel, bytes) in good.iter().filter(|(rel, bytes)| now.get(*rel) != Some(bytes)) {
+                    self.make_parents(rel, changed);
+                    std::fs::write(self.path(rel), bytes).unwrap();
+                    changed.push(self.path(rel));
+                }
+                self.docs = docs;
+            }
             Edit::Config { publish_tlp, strict_entities, broken } => {
                 let mut text = format!("{SITE_TOML}publish_tlp = \"{publish_tlp}\"\n");
                 if *strict_entities {
@@ -797,8 +837,17 @@ fn difference(serve: &Outcome, fresh: &Outcome) -> Option<String> {
     None
 }
 
+/// What a run compared: steps, and of them those after which the site built (its pages then
+/// compared byte for byte) and those serve had nothing to rebuild for.
+#[derive(Default)]
+struct Tally {
+    steps: Cell<usize>,
+    built: Cell<usize>,
+    unchanged: Cell<usize>,
+}
+
 /// Runs the steps on a fresh copy of the fixture; the first difference is the error.
-fn check(steps: &[Vec<Edit>]) -> Result<(), String> {
+fn check(steps: &[Vec<Edit>], tally: &Tally) -> Result<(), String> {
     let mut site = Site::new();
     let mut builder =
         Builder::new(&site.root, &Overrides::default()).map_err(|c| format!("serve exits {c}"))?;
@@ -818,9 +867,16 @@ fn check(steps: &[Vec<Edit>]) -> Result<(), String> {
                 batch.push(p);
             }
         }
-        shown = served(builder.apply(&batch), &shown);
+        let result = builder.apply(&batch);
+        tally.steps.set(tally.steps.get() + 1);
+        tally.unchanged.set(tally.unchanged.get() + usize::from(matches!(result, Ok(None))));
+        shown = served(result, &shown);
         if let Some(d) = difference(&shown, &from_scratch(&site.root)) {
             return Err(format!("after step {} of {} ({step:?}): {d}", i + 1, steps.len()));
+        }
+        tally.built.set(tally.built.get() + usize::from(shown.ok));
+        if shown.ok {
+            site.built();
         }
     }
     Ok(())
@@ -854,17 +910,26 @@ fn incremental_equals_from_scratch() {
         ..RunnerConfig::default()
     };
     let mut runner = TestRunner::new(config);
-    let result = runner.run(&steps(10), |steps| check(&steps).map_err(TestCaseError::fail));
+    let tally = Tally::default();
+    let result = runner.run(&steps(10), |steps| check(&steps, &tally).map_err(TestCaseError::fail));
     if let Err(e) = result {
         panic!("{e}\n(PROPTEST_RNG_SEED={seed} repeats this run)");
     }
+    let (steps, built) = (tally.steps.get(), tally.built.get());
+    eprintln!(
+        "{} cases, {steps} steps: {built} built and compared page for page, {} with nothing to rebuild",
+        cases(),
+        tally.unchanged.get()
+    );
+    // The edits must leave the site buildable often enough for the pages to be compared.
+    assert!(built * 4 >= steps, "only {built} of {steps} steps built: the edits break the site too often");
 }
 
 // ------------------------------------------------------------------------------------------
 // Findings, each as the shortest sequence that showed it
 
 fn assert_same(steps: &[Vec<Edit>]) {
-    if let Err(e) = check(steps) {
+    if let Err(e) = check(steps, &Tally::default()) {
         panic!("{e}");
     }
 }
@@ -927,5 +992,20 @@ fn folder_moved_into_the_place_of_another_holds_only_its_own_files() {
     assert_same(&[
         vec![Edit::New { b: "new-a", folder: "2026" }],
         vec![Edit::SwapFolders { a: "2025", b: "2026" }],
+    ]);
+}
+
+/// Entity warnings were last run's whenever every briefing's references were the same, and so
+/// named the file a briefing had been in before its folder was moved.
+#[test]
+fn entity_warning_follows_a_moved_briefing() {
+    assert_same(&[
+        vec![Edit::Entity {
+            file: "people/kim-jong-un",
+            name: "Vladimir Putin",
+            aliases: vec![],
+            link: None,
+        }],
+        vec![Edit::MoveFolder { from: "2025", to: "2026" }],
     ]);
 }
