@@ -100,8 +100,9 @@ pub struct Workspace {
     /// its warning, so it comes and goes with the file like any other.
     files: BTreeMap<String, FileEntry>,
     /// Rendered Markdown by file: the file's hash, the link world it was last checked in
-    /// (valid without a check only in that world), the result.
-    html: HashMap<String, (u64, u64, CachedHtml)>,
+    /// (valid without a check only in that world), the result, and the warnings rendering
+    /// gave (they depend on the text alone, and are reported again with every reuse).
+    html: HashMap<String, (u64, u64, CachedHtml, Diagnostics)>,
     registry: Option<RegistryCache>,
     /// Per briefing file: its hash, the registry generation and its lookups.
     lookups: HashMap<String, (u64, u64, Arc<entities::BriefingLookups>)>,
@@ -612,10 +613,10 @@ impl Workspace {
                     return Some((last.html[i].clone(), d));
                 }
                 match cache.get(&b.rel) {
-                    Some((h, w, CachedHtml::Briefing(cached)))
+                    Some((h, w, CachedHtml::Briefing(cached), warnings))
                         if *w == world && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
                     {
-                        Some((cached.clone(), Diagnostics::new()))
+                        Some((cached.clone(), warnings.clone()))
                     }
                     _ => None,
                 }
@@ -630,7 +631,7 @@ impl Workspace {
                     return (h, d, false);
                 }
                 let hash = files.get(&b.rel).map_or(0, |f| f.hash);
-                if let Some((h, _, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
+                if let Some((h, _, CachedHtml::Briefing(cached), warnings)) = cache.get(&b.rel)
                     && *h == hash
                 {
                     let targets: Option<Vec<Vec<Target>>> =
@@ -638,13 +639,13 @@ impl Workspace {
                     if let Some(targets) = targets {
                         if cached.parts().zip(&targets).all(|(r, t)| r.targets == *t) {
                             // Checked in this world: stored again with its stamp.
-                            return (cached.clone(), Diagnostics::new(), true);
+                            return (cached.clone(), warnings.clone(), true);
                         }
                         let mut fresh = (**cached).clone();
                         fresh.parts_mut().zip(targets).for_each(|(r, t)| r.targets = t);
                         // Renumbered: the cache takes the new version (it must hold for the
                         // link world recorded below).
-                        return (Arc::new(fresh), Diagnostics::new(), true);
+                        return (Arc::new(fresh), warnings.clone(), true);
                     }
                 }
                 let mut d = Diagnostics::new();
@@ -699,10 +700,11 @@ impl Workspace {
                 self.html.remove(&b.rel);
             } else if fresh {
                 let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
+                let entry = (hash, world, CachedHtml::Briefing(h.clone()), d.clone());
                 match self.html.get_mut(&b.rel) {
-                    Some(entry) => *entry = (hash, world, CachedHtml::Briefing(h.clone())),
+                    Some(old) => *old = entry,
                     None => {
-                        self.html.insert(b.rel.clone(), (hash, world, CachedHtml::Briefing(h.clone())));
+                        self.html.insert(b.rel.clone(), entry);
                     }
                 }
             }
@@ -722,10 +724,11 @@ impl Workspace {
         diags: &mut Diagnostics,
     ) -> Arc<Rendered> {
         let hash = self.files.get(rel).map_or(0, |f| f.hash);
-        if let Some((h, w, CachedHtml::Other(cached))) = self.html.get(rel)
+        if let Some((h, w, CachedHtml::Other(cached), warnings)) = self.html.get(rel)
             && *h == hash
         {
             if *w == world {
+                diags.extend(warnings.clone());
                 return cached.clone();
             }
             if let Some(t) = markdown::revalidate(cached, env) {
@@ -736,7 +739,10 @@ impl Workspace {
                     fresh.targets = t;
                     Arc::new(fresh)
                 };
-                self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(checked.clone())));
+                let warnings = warnings.clone();
+                diags.extend(warnings.clone());
+                self.html
+                    .insert(rel.to_string(), (hash, world, CachedHtml::Other(checked.clone()), warnings));
                 return checked;
             }
         }
@@ -753,7 +759,7 @@ impl Workspace {
         if d.has_errors() {
             self.html.remove(rel);
         } else {
-            self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(r.clone())));
+            self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(r.clone()), d.clone()));
         }
         diags.extend(d);
         r

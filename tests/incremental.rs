@@ -65,7 +65,7 @@ const COUNTRIES: &[&str] = &[
     "MN",
     "Narnia",
 ];
-/// Wikilinks: briefings (published, withheld, new, by slug), entities, nothing.
+/// Wikilinks: briefings (published, withheld, new, by slug), entities, nothing; a script link.
 const LINKS: &[&str] = &[
     "[[xi-kim]]",
     "[[parade]]",
@@ -84,6 +84,8 @@ const LINKS: &[&str] = &[
     "[[Putin]]",
     "[[organisations/kcna]]",
     "[[Nobody Known]]",
+    // Not a wikilink: a script link, removed with a warning.
+    "[a script](javascript:alert(1))",
 ];
 const SLUGS: &[&str] = &["x-one", "x-two", "parade", "trade", "xi-kim", "new-a", "Bad Slug!"];
 const TLPS: &[&str] = &["clear", "green", "amber", "TLP:RED", "Amber"];
@@ -1007,5 +1009,24 @@ fn entity_warning_follows_a_moved_briefing() {
             link: None,
         }],
         vec![Edit::MoveFolder { from: "2025", to: "2026" }],
+    ]);
+}
+
+/// Markdown taken from the cache came without its warnings: a script link removed from a
+/// page was reported once, then no more after any other save.
+#[test]
+fn markdown_warnings_stay_reported_when_the_html_is_reused() {
+    let script = "[a script](javascript:alert(1))";
+    assert_same(&[
+        vec![Edit::Page {
+            file: "about",
+            title: Some("A page"),
+            slug: None,
+            draft: false,
+            link: Some(script),
+        }],
+        vec![Edit::Links { b: "trade", links: vec![script] }],
+        vec![Edit::Title { b: "parade", title: "A new title" }],
+        vec![Edit::Title { b: "parade", title: "Ümlaut & <b>" }],
     ]);
 }
