@@ -80,6 +80,7 @@ const LINKS: &[&str] = &[
     "[[countries/kp]]",
     "[[Mongolia]]",
     "[[Ramon Pacheco Pardo]]",
+    "[[Ramón Pacheco Pardo]]",
     "[[Kim Yo Jong]]",
     "[[Putin]]",
     "[[organisations/kcna]]",
@@ -119,6 +120,13 @@ const NAMES: &[&str] = &[
     "Xi Jinpin",
     "",
 ];
+const TAGS: &[&str] = &["military", "trade", "Diplomacy", "diplomacy", "Neue Lage"];
+const EVENT_DATES: &[&str] = &["2025-09-02", "2019-06", "1961", "2006~", "1950/1953", "2025-13"];
+/// Event actors: names only (no roles there).
+const EVENT_ACTORS: &[&str] =
+    &["Kim Jong Un", "Xi Jinpin", "Putin", "China", "Ramón Pacheco Pardo", "Someone New"];
+const EVENT_TITLES: &[&str] = &["Kim arrives by train", "Parade in Beijing", "Korean War", "A new event"];
+const PUBLISHERS: &[&str] = &["AP", "Xinhua", "KCNA", "Reuters"];
 const PAGE_FILES: &[&str] = &["about", "method", "glossary"];
 const PAGE_SLUGS: &[&str] = &["method", "about", "glossary", "tags", "Bad Slug"];
 const TEMPLATES: &[&str] = &["page.html", "base.html", "partials/entity_link.html"];
@@ -208,6 +216,20 @@ enum Edit {
     Fix {
         b: &'static str,
     },
+    Tags {
+        b: &'static str,
+        tags: Vec<&'static str>,
+    },
+    /// Events as (date, title, an actor).
+    Events {
+        b: &'static str,
+        events: Vec<(&'static str, &'static str, Option<&'static str>)>,
+    },
+    /// The publisher of the briefing's first source.
+    Publisher {
+        b: &'static str,
+        publisher: &'static str,
+    },
     /// Saved again without a change.
     Touch {
         b: &'static str,
@@ -217,6 +239,11 @@ enum Edit {
         name: &'static str,
         aliases: Vec<&'static str>,
         link: Option<&'static str>,
+    },
+    /// The `countries` of a registry file, if it exists.
+    EntityCountries {
+        file: &'static str,
+        countries: Vec<&'static str>,
     },
     DeleteEntity {
         file: &'static str,
@@ -279,6 +306,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Breakage::NoFence),
         Just(Breakage::UnknownCitation)
     ];
+    let event = (pick(EVENT_DATES), pick(EVENT_TITLES), prop::option::of(pick(EVENT_ACTORS)));
     let template_change = prop_oneof![
         4 => (0u8..4).prop_map(TemplateChange::Marked),
         1 => Just(TemplateChange::Broken),
@@ -305,6 +333,11 @@ fn edit() -> impl Strategy<Value = Edit> {
         4 => (pick(ENTITY_FILES), pick(NAMES), some_of(NAMES, 2), prop::option::of(pick(LINKS)))
             .prop_map(|(file, name, aliases, link)| Edit::Entity { file, name, aliases, link }),
         2 => pick(ENTITY_FILES).prop_map(|file| Edit::DeleteEntity { file }),
+        1 => (pick(ENTITY_FILES), some_of(COUNTRIES, 2))
+            .prop_map(|(file, countries)| Edit::EntityCountries { file, countries }),
+        2 => (b(), some_of(TAGS, 2)).prop_map(|(b, tags)| Edit::Tags { b, tags }),
+        2 => (b(), prop::collection::vec(event, 0..=2)).prop_map(|(b, events)| Edit::Events { b, events }),
+        1 => (b(), pick(PUBLISHERS)).prop_map(|(b, publisher)| Edit::Publisher { b, publisher }),
         2 => (
             pick(PAGE_FILES),
             prop::option::weighted(0.9, Just("A page")),
@@ -316,11 +349,14 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => pick(PAGE_FILES).prop_map(|file| Edit::DeletePage { file }),
         2 => (pick(TEMPLATES), template_change).prop_map(|(name, change)| Edit::Template { name, change }),
         1 => (pick(FOLDERS), pick(FOLDERS)).prop_map(|(from, to)| Edit::MoveFolder { from, to }),
-        1 => (pick(FOLDERS), any::<bool>()).prop_map(|(folder, each_file)| Edit::DeleteFolder { folder, each_file }),
+        1 => (pick(FOLDERS), any::<bool>())
+            .prop_map(|(folder, each_file)| Edit::DeleteFolder { folder, each_file }),
         1 => (pick(FOLDERS), pick(FOLDERS)).prop_map(|(a, b)| Edit::SwapFolders { a, b }),
         1 => (pick(STRAYS), any::<bool>()).prop_map(|(path, present)| Edit::Stray { path, present }),
         1 => (pick(&["green", "clear", "amber"]), prop::bool::weighted(0.2), prop::bool::weighted(0.3))
-            .prop_map(|(publish_tlp, strict_entities, broken)| Edit::Config { publish_tlp, strict_entities, broken }),
+            .prop_map(|(publish_tlp, strict_entities, broken)| {
+                Edit::Config { publish_tlp, strict_entities, broken }
+            }),
         6 => Just(Edit::Undo),
     ]
 }
@@ -616,6 +652,33 @@ impl Site {
                 doc.body = link.map_or_else(|| "Profile.\n".to_string(), |l| format!("Profile, see {l}.\n"));
                 self.write_doc(&format!("content/{file}.md"), doc, changed);
             }
+            Edit::EntityCountries { file, countries } => {
+                let rel = format!("content/{file}.md");
+                if let Some(mut doc) = self.docs.get(&rel).cloned() {
+                    doc.set("countries", (!countries.is_empty()).then(|| flow(countries)));
+                    self.write_doc(&rel, doc, changed);
+                }
+            }
+            Edit::Tags { b, tags } => self.edit_doc(b, changed, |d| d.set("tags", Some(flow(tags)))),
+            Edit::Events { b, events } => self.edit_doc(b, changed, |d| {
+                let list: Vec<String> = events
+                    .iter()
+                    .map(|(date, title, actor)| {
+                        let actors = actor.map_or(String::new(), |a| format!(", actors: [{}]", quoted(a)));
+                        format!("{{date: {date}, title: {}{actors}}}", quoted(title))
+                    })
+                    .collect();
+                d.set("events", (!list.is_empty()).then(|| format!("[{}]", list.join(", "))));
+            }),
+            Edit::Publisher { b, publisher } => self.edit_doc(b, changed, |d| {
+                if let Some((_, v)) = d.keys.iter_mut().find(|(k, _)| k == "sources")
+                    && let Some(at) = v.find("publisher: ")
+                {
+                    let start = at + "publisher: ".len();
+                    let end = v[start..].find([',', '\n', '}']).map_or(v.len(), |e| start + e);
+                    v.replace_range(start..end, publisher);
+                }
+            }),
             Edit::DeleteEntity { file } => self.remove_file(&format!("content/{file}.md"), changed),
             Edit::Page { file, title, slug, draft, link } => {
                 let mut doc = Doc::parse("---\n---\n");
@@ -869,10 +932,14 @@ fn check(steps: &[Vec<Edit>], tally: &Tally) -> Result<(), String> {
                 batch.push(p);
             }
         }
-        let result = builder.apply(&batch);
+        // Like the watcher, nothing is called for a burst without paths (an edit of a briefing
+        // that is not there); the comparison still holds.
+        if !batch.is_empty() {
+            let result = builder.apply(&batch);
+            tally.unchanged.set(tally.unchanged.get() + usize::from(matches!(result, Ok(None))));
+            shown = served(result, &shown);
+        }
         tally.steps.set(tally.steps.get() + 1);
-        tally.unchanged.set(tally.unchanged.get() + usize::from(matches!(result, Ok(None))));
-        shown = served(result, &shown);
         if let Some(d) = difference(&shown, &from_scratch(&site.root)) {
             return Err(format!("after step {} of {} ({step:?}): {d}", i + 1, steps.len()));
         }
@@ -913,7 +980,7 @@ fn incremental_equals_from_scratch() {
     };
     let mut runner = TestRunner::new(config);
     let tally = Tally::default();
-    let result = runner.run(&steps(10), |steps| check(&steps, &tally).map_err(TestCaseError::fail));
+    let result = runner.run(&steps(12), |steps| check(&steps, &tally).map_err(TestCaseError::fail));
     if let Err(e) = result {
         panic!("{e}\n(PROPTEST_RNG_SEED={seed} repeats this run)");
     }
