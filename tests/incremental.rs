@@ -139,6 +139,8 @@ enum Breakage {
     BadYaml,
     NoFence,
     UnknownCitation,
+    /// Bytes that are not UTF-8 before the front matter.
+    NotUtf8,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -304,7 +306,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Breakage::UnknownKey),
         Just(Breakage::BadYaml),
         Just(Breakage::NoFence),
-        Just(Breakage::UnknownCitation)
+        Just(Breakage::UnknownCitation),
+        Just(Breakage::NotUtf8)
     ];
     let event = (pick(EVENT_DATES), pick(EVENT_TITLES), prop::option::of(pick(EVENT_ACTORS)));
     let template_change = prop_oneof![
@@ -380,6 +383,7 @@ struct Doc {
     links: String,
     fence: bool,
     bad_citation: bool,
+    not_utf8: bool,
 }
 
 impl Doc {
@@ -396,7 +400,20 @@ impl Doc {
                 _ => keys.last_mut().expect("a key first").1.push_str(&format!("\n{line}")),
             }
         }
-        Doc { keys, body: body.to_string(), links: String::new(), fence: true, bad_citation: false }
+        Doc {
+            keys,
+            body: body.to_string(),
+            links: String::new(),
+            fence: true,
+            bad_citation: false,
+            not_utf8: false,
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut out = if self.not_utf8 { vec![0xff, 0xfe] } else { Vec::new() };
+        out.extend(self.text().into_bytes());
+        out
     }
 
     fn text(&self) -> String {
@@ -546,7 +563,7 @@ impl Site {
 
     fn write_doc(&mut self, rel: &str, doc: Doc, changed: &mut Vec<PathBuf>) {
         self.make_parents(rel, changed);
-        std::fs::write(self.path(rel), doc.text()).unwrap();
+        std::fs::write(self.path(rel), doc.bytes()).unwrap();
         self.docs.insert(rel.to_string(), doc);
         changed.push(self.path(rel));
     }
@@ -636,12 +653,14 @@ impl Site {
                 Breakage::BadYaml => d.set("oops", Some("[unclosed".into())),
                 Breakage::NoFence => d.fence = false,
                 Breakage::UnknownCitation => d.bad_citation = true,
+                Breakage::NotUtf8 => d.not_utf8 = true,
             }),
             Edit::Fix { b } => self.edit_doc(b, changed, |d| {
                 d.set("colour", None);
                 d.set("oops", None);
                 d.fence = true;
                 d.bad_citation = false;
+                d.not_utf8 = false;
             }),
             Edit::Touch { b } => self.edit_doc(b, changed, |_| {}),
             Edit::Entity { file, name, aliases, link } => {
@@ -831,8 +850,8 @@ fn rendered(site: &pipeline::Site, templates: &Templates, mut diags: Diagnostics
 }
 
 /// What `build` makes of the files on disk, from nothing.
-fn from_scratch(root: &Path) -> Outcome {
-    let config = match Config::load(root, &Overrides::default()) {
+fn from_scratch(root: &Path, overrides: &Overrides) -> Outcome {
+    let config = match Config::load(root, overrides) {
         Ok(c) => c,
         Err(ConfigError::Invalid(d)) => return failed(d),
         Err(e) => {
@@ -911,13 +930,14 @@ struct Tally {
     unchanged: Cell<usize>,
 }
 
-/// Runs the steps on a fresh copy of the fixture; the first difference is the error.
-fn check(steps: &[Vec<Edit>], tally: &Tally) -> Result<(), String> {
+/// Runs the steps on a fresh copy of the fixture, with drafts published (`--drafts`) or not;
+/// the first difference is the error.
+fn check(drafts: bool, steps: &[Vec<Edit>], tally: &Tally) -> Result<(), String> {
     let mut site = Site::new();
-    let mut builder =
-        Builder::new(&site.root, &Overrides::default()).map_err(|c| format!("serve exits {c}"))?;
+    let overrides = Overrides { drafts, ..Overrides::default() };
+    let mut builder = Builder::new(&site.root, &overrides).map_err(|c| format!("serve exits {c}"))?;
     let mut shown = served(builder.apply(&[]), &failed(Diagnostics::new()));
-    if let Some(d) = difference(&shown, &from_scratch(&site.root)) {
+    if let Some(d) = difference(&shown, &from_scratch(&site.root, &overrides)) {
         return Err(format!("at the start: {d}"));
     }
     for (i, step) in steps.iter().enumerate() {
@@ -940,7 +960,7 @@ fn check(steps: &[Vec<Edit>], tally: &Tally) -> Result<(), String> {
             shown = served(result, &shown);
         }
         tally.steps.set(tally.steps.get() + 1);
-        if let Some(d) = difference(&shown, &from_scratch(&site.root)) {
+        if let Some(d) = difference(&shown, &from_scratch(&site.root, &overrides)) {
             return Err(format!("after step {} of {} ({step:?}): {d}", i + 1, steps.len()));
         }
         tally.built.set(tally.built.get() + usize::from(shown.ok));
@@ -980,7 +1000,9 @@ fn incremental_equals_from_scratch() {
     };
     let mut runner = TestRunner::new(config);
     let tally = Tally::default();
-    let result = runner.run(&steps(12), |steps| check(&steps, &tally).map_err(TestCaseError::fail));
+    let runs = (prop::bool::weighted(0.2), steps(12));
+    let result =
+        runner.run(&runs, |(drafts, steps)| check(drafts, &steps, &tally).map_err(TestCaseError::fail));
     if let Err(e) = result {
         panic!("{e}\n(PROPTEST_RNG_SEED={seed} repeats this run)");
     }
@@ -998,7 +1020,7 @@ fn incremental_equals_from_scratch() {
 // Findings, each as the shortest sequence that showed it
 
 fn assert_same(steps: &[Vec<Edit>]) {
-    if let Err(e) = check(steps, &Tally::default()) {
+    if let Err(e) = check(false, steps, &Tally::default()) {
         panic!("{e}");
     }
 }
