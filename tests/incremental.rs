@@ -4,8 +4,9 @@
 //! diagnostic lines, and byte-identical pages.
 //!
 //! The default run is sized for every `cargo test`; `DOSSIER_PROPTEST_CASES=2000 cargo test
-//! --release --test incremental` runs longer (`PROPTEST_RNG_SEED` repeats a run). A failure
-//! prints the shrunk edit sequence; each one found so far is kept below as a named test.
+//! --release --test incremental` runs longer, `DOSSIER_PROPTEST_STEPS` (default 12) makes
+//! cases longer, `PROPTEST_RNG_SEED` repeats a run. A failure prints the shrunk edit sequence;
+//! each one found so far is kept below as a named test.
 
 use dossier::config::{Config, ConfigError, Overrides};
 use dossier::diag::{Diagnostics, Pos};
@@ -978,6 +979,11 @@ fn cases() -> u32 {
     std::env::var("DOSSIER_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(12)
 }
 
+/// The most steps in one case: longer sequences reach deeper cache states, at a cost.
+fn max_steps() -> usize {
+    std::env::var("DOSSIER_PROPTEST_STEPS").ok().and_then(|v| v.parse().ok()).unwrap_or(12)
+}
+
 /// The seed of this run: `PROPTEST_RNG_SEED`, else a new one, printed with a failure.
 fn seed() -> u64 {
     std::env::var("PROPTEST_RNG_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
@@ -1000,7 +1006,7 @@ fn incremental_equals_from_scratch() {
     };
     let mut runner = TestRunner::new(config);
     let tally = Tally::default();
-    let runs = (prop::bool::weighted(0.2), steps(12));
+    let runs = (prop::bool::weighted(0.2), steps(max_steps()));
     let result =
         runner.run(&runs, |(drafts, steps)| check(drafts, &steps, &tally).map_err(TestCaseError::fail));
     if let Err(e) = result {
