@@ -128,12 +128,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, F
         let rel = rel_path(root, &path);
         match classify(rel_in_content) {
             Some(kind) => found.push((path, rel, kind)),
-            None if rel.ends_with(".md") => diags.warning(
-                &rel,
-                Pos::START,
-                "not in briefings/, people/, organisations/, countries/ or pages/; ignored",
-            ),
-            None => {}
+            None => warn_stray(&rel, diags),
         }
     }
     found
@@ -204,6 +199,17 @@ pub fn walk_files(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathB
 pub fn stays_in_site(path: &Path, root: &Path) -> bool {
     let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     path.canonicalize().is_ok_and(|p| p.starts_with(&real_root))
+}
+
+/// Warns about a Markdown file (and only such) outside the content sections.
+pub fn warn_stray(rel: &str, diags: &mut Diagnostics) {
+    if rel.ends_with(".md") {
+        diags.warning(
+            rel,
+            Pos::START,
+            "not in briefings/, people/, organisations/, countries/ or pages/; ignored",
+        );
+    }
 }
 
 /// Reads files in parallel; unreadable or non-UTF-8 files become errors at 1:1.

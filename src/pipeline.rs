@@ -78,12 +78,13 @@ enum CachedHtml {
 #[derive(Debug)]
 pub struct Workspace {
     pub config: Config,
+    /// Content files by path; a Markdown file outside the sections is an entry holding only
+    /// its warning, so it comes and goes with the file like any other.
     files: BTreeMap<String, FileEntry>,
-    /// Warnings about files outside the content sections.
-    discover_diags: Diagnostics,
     /// Rendered Markdown by file: the file's hash, the link world it was last checked in
-    /// (valid without a check only in that world), the result.
-    html: HashMap<String, (u64, u64, CachedHtml)>,
+    /// (valid without a check only in that world), the result, and the warnings rendering
+    /// gave (they depend on the text alone, and are reported again with every reuse).
+    html: HashMap<String, (u64, u64, CachedHtml, Diagnostics)>,
     registry: Option<RegistryCache>,
     /// Per briefing file: its hash, the registry generation and its lookups.
     lookups: HashMap<String, (u64, u64, Arc<entities::BriefingLookups>)>,
@@ -155,7 +156,6 @@ impl Workspace {
         Workspace {
             config,
             files: BTreeMap::new(),
-            discover_diags: Diagnostics::new(),
             html: HashMap::default(),
             registry: None,
             lookups: HashMap::default(),
@@ -171,9 +171,24 @@ impl Workspace {
         let mut timer = Timer::start();
         let found = load::discover(&self.config.root, &mut diags);
         timer.lap("discover");
-        self.discover_diags = diags;
         self.files.clear();
+        self.strays(diags, "");
         self.read(found);
+    }
+
+    /// Keeps each finding of discovery about a file that is not content (below `prefix`): a
+    /// Markdown file outside the sections, a symlink that is not followed, as that file's entry.
+    fn strays(&mut self, warnings: Diagnostics, prefix: &str) {
+        // A folder's own entry (a symlink that is not followed) counts as below it.
+        let below = |path: &str| path.starts_with(prefix) || prefix.strip_suffix('/') == Some(path);
+        for w in warnings.sorted().into_iter().filter(|w| below(&w.path)) {
+            let mut diags = Diagnostics::new();
+            match w.severity {
+                crate::diag::Severity::Error => diags.error(&w.path, Pos::new(w.line, w.col), w.message),
+                crate::diag::Severity::Warning => diags.warning(&w.path, Pos::new(w.line, w.col), w.message),
+            }
+            self.files.insert(w.path, FileEntry { hash: 0, doc: None, diags });
+        }
     }
 
     /// Re-reads the given paths (files or folders, created, changed or removed). Returns
@@ -206,30 +221,39 @@ impl Workspace {
         for path in changed {
             let Ok(rel_in_content) = path.strip_prefix(&content) else { continue };
             let rel = load::rel_path(&self.config.root, path);
-            if path.is_dir() {
-                // A new or renamed folder: everything in it.
-                let mut d = Diagnostics::new();
-                for (p, r, k) in load::discover(&self.config.root, &mut d) {
-                    if r.starts_with(&format!("{rel}/")) {
-                        found.push((p, r, k));
-                    }
-                }
-                continue;
-            }
-            // Removed (or a folder removed): forget every file at or below it.
+            // Forget every file at or below the path first: a removed file or folder is gone,
+            // and a folder put in the place of another (`mv a tmp; mv b a`) holds only what
+            // is found in it now.
             let prefix = format!("{rel}/");
             self.files.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             self.html.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             self.lookups.retain(|r, _| *r != rel && !r.starts_with(&prefix));
             self.resolved.retain(|r, _| *r != rel && !r.starts_with(&prefix));
+            if path.is_dir() {
+                // A new, renamed or replaced folder: everything in it.
+                let mut d = Diagnostics::new();
+                for (p, r, k) in load::discover(&self.config.root, &mut d) {
+                    if r.starts_with(&prefix) {
+                        found.push((p, r, k));
+                    }
+                }
+                self.strays(d, &prefix);
+                continue;
+            }
             let ignored =
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
-            if path.is_file()
-                && !ignored
-                && load::stays_in_site(path, &self.config.root)
-                && let Some(kind) = load::classify(rel_in_content)
-            {
-                found.push((path.clone(), rel, kind));
+            if path.is_file() && !ignored {
+                let mut d = Diagnostics::new();
+                if !load::stays_in_site(path, &self.config.root) {
+                    // The rule `discover` follows, for a link that appeared while serving.
+                    d.warning(&rel, Pos::START, "symlink leads out of the site; not followed");
+                } else {
+                    match load::classify(rel_in_content) {
+                        Some(kind) => found.push((path.clone(), rel, kind)),
+                        None => load::warn_stray(&rel, &mut d),
+                    }
+                }
+                self.strays(d, "");
             }
         }
         self.read(found);
@@ -265,7 +289,6 @@ impl Workspace {
     pub fn site(&mut self) -> (Option<Site>, Diagnostics) {
         let config = self.config.clone();
         let mut diags = load::misplaced_files(&config.root);
-        diags.extend(self.discover_diags.clone());
         let mut parsed = Parsed::default();
         for f in self.files.values() {
             diags.extend(f.diags.clone());
@@ -520,9 +543,12 @@ impl Workspace {
                 }
             }
         }
+        // Warnings and implicit entities name the file that first mentions a name: a briefing
+        // moved to another file, with the same references, is not the same.
         let all_same = last.generation == generation
             && last.lookups.len() == lookups.len()
-            && lookups.iter().zip(&last.lookups).all(|(a, b)| Arc::ptr_eq(a, b));
+            && lookups.iter().zip(&last.lookups).all(|(a, b)| Arc::ptr_eq(a, b))
+            && gated.briefings.iter().zip(&last.briefings).all(|(b, o)| b.rel == o.rel);
         if all_same && let Some(registry) = &last.registry {
             // Nothing any reference depends on changed: last time's entities, warnings included.
             return Entities {
@@ -583,10 +609,10 @@ impl Workspace {
                     return Some((last.html[i].clone(), d));
                 }
                 match cache.get(&b.rel) {
-                    Some((h, w, CachedHtml::Briefing(cached)))
+                    Some((h, w, CachedHtml::Briefing(cached), warnings))
                         if *w == world && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
                     {
-                        Some((cached.clone(), Diagnostics::new()))
+                        Some((cached.clone(), warnings.clone()))
                     }
                     _ => None,
                 }
@@ -601,7 +627,7 @@ impl Workspace {
                     return (h, d, false);
                 }
                 let hash = files.get(&b.rel).map_or(0, |f| f.hash);
-                if let Some((h, _, CachedHtml::Briefing(cached))) = cache.get(&b.rel)
+                if let Some((h, _, CachedHtml::Briefing(cached), warnings)) = cache.get(&b.rel)
                     && *h == hash
                 {
                     let targets: Option<Vec<Vec<Target>>> =
@@ -609,13 +635,13 @@ impl Workspace {
                     if let Some(targets) = targets {
                         if cached.parts().zip(&targets).all(|(r, t)| r.targets == *t) {
                             // Checked in this world: stored again with its stamp.
-                            return (cached.clone(), Diagnostics::new(), true);
+                            return (cached.clone(), warnings.clone(), true);
                         }
                         let mut fresh = (**cached).clone();
                         fresh.parts_mut().zip(targets).for_each(|(r, t)| r.targets = t);
                         // Renumbered: the cache takes the new version (it must hold for the
                         // link world recorded below).
-                        return (Arc::new(fresh), Diagnostics::new(), true);
+                        return (Arc::new(fresh), warnings.clone(), true);
                     }
                 }
                 let mut d = Diagnostics::new();
@@ -670,10 +696,11 @@ impl Workspace {
                 self.html.remove(&b.rel);
             } else if fresh {
                 let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
+                let entry = (hash, world, CachedHtml::Briefing(h.clone()), d.clone());
                 match self.html.get_mut(&b.rel) {
-                    Some(entry) => *entry = (hash, world, CachedHtml::Briefing(h.clone())),
+                    Some(old) => *old = entry,
                     None => {
-                        self.html.insert(b.rel.clone(), (hash, world, CachedHtml::Briefing(h.clone())));
+                        self.html.insert(b.rel.clone(), entry);
                     }
                 }
             }
@@ -693,10 +720,11 @@ impl Workspace {
         diags: &mut Diagnostics,
     ) -> Arc<Rendered> {
         let hash = self.files.get(rel).map_or(0, |f| f.hash);
-        if let Some((h, w, CachedHtml::Other(cached))) = self.html.get(rel)
+        if let Some((h, w, CachedHtml::Other(cached), warnings)) = self.html.get(rel)
             && *h == hash
         {
             if *w == world {
+                diags.extend(warnings.clone());
                 return cached.clone();
             }
             if let Some(t) = markdown::revalidate(cached, env) {
@@ -707,7 +735,10 @@ impl Workspace {
                     fresh.targets = t;
                     Arc::new(fresh)
                 };
-                self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(checked.clone())));
+                let warnings = warnings.clone();
+                diags.extend(warnings.clone());
+                self.html
+                    .insert(rel.to_string(), (hash, world, CachedHtml::Other(checked.clone()), warnings));
                 return checked;
             }
         }
@@ -724,7 +755,7 @@ impl Workspace {
         if d.has_errors() {
             self.html.remove(rel);
         } else {
-            self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(r.clone())));
+            self.html.insert(rel.to_string(), (hash, world, CachedHtml::Other(r.clone()), d.clone()));
         }
         diags.extend(d);
         r

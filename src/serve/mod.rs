@@ -14,7 +14,7 @@ use crate::diag::Diagnostics;
 use crate::pipeline::Workspace;
 use crate::render::templates::Templates;
 pub use guard::parse_allowed_host;
-use snapshot::Snapshot;
+pub use snapshot::Snapshot;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -63,8 +63,9 @@ enum Input {
     Other,
 }
 
-/// The build state the rebuild loop owns.
-struct Builder {
+/// The build state the rebuild loop owns: what `serve` does after each burst of changes,
+/// without the watcher and the HTTP side (tests drive it with the paths a watcher reports).
+pub struct Builder {
     overrides: Overrides,
     ws: Workspace,
     templates: Arc<Templates>,
@@ -83,7 +84,8 @@ struct Builder {
 }
 
 impl Builder {
-    fn new(root: &Path, overrides: &Overrides) -> Result<Builder, i32> {
+    /// Reads the site once; `Err(exit status)`, with the reasons printed, when it cannot be served.
+    pub fn new(root: &Path, overrides: &Overrides) -> Result<Builder, i32> {
         // Read before loading: should the file change in between, the two differ and the
         // change's event reloads it, rather than being taken for the text already loaded.
         let config_text = std::fs::read(root.join(CONFIG_FILE)).ok();
@@ -123,7 +125,7 @@ impl Builder {
     /// Applies a set of changed paths; returns the new snapshot, `None` when what is served
     /// cannot differ from the last run (no path concerns the site, or the files read the same),
     /// or the diagnostics.
-    fn apply(&mut self, changed: &[PathBuf]) -> Result<Option<Snapshot>, Diagnostics> {
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Result<Option<Snapshot>, Diagnostics> {
         let result = self.run(changed);
         match result {
             Ok(Some(_)) => self.failed = false,
@@ -224,7 +226,10 @@ impl Builder {
                 }
             }
             if load_errors.has_errors() {
-                return Err(load_errors);
+                // As `build`: template and static-file errors come on top of the content's.
+                let (_, mut diags) = self.ws.site();
+                diags.extend(load_errors);
+                return Err(diags);
             }
         }
         // `site()` reports these every run; a section folder turned into a file (or back) is
@@ -239,7 +244,7 @@ impl Builder {
         let (site, diags) = self.ws.site();
         let mut timer = crate::timing::Timer::start();
         let result = match site {
-            Some(site) => Ok(Some(Snapshot::new(site, self.templates.clone(), self.statics.clone()))),
+            Some(site) => Ok(Some(Snapshot::new(site, diags, self.templates.clone(), self.statics.clone()))),
             None => Err(diags),
         };
         timer.lap("snapshot");

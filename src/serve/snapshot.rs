@@ -3,6 +3,7 @@
 //! is rendered, is the render table's (`render::table`), as in `build`.
 
 use crate::config::Config;
+use crate::diag::Diagnostics;
 use crate::output::{self, Sink};
 use crate::pipeline::Site;
 use crate::render::Cx;
@@ -13,6 +14,8 @@ use std::sync::{Arc, Mutex};
 
 pub struct Snapshot {
     site: Option<Arc<Site>>,
+    /// The warnings of the build that made `site`.
+    warnings: Diagnostics,
     templates: Arc<Templates>,
     statics: Statics,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
@@ -40,13 +43,38 @@ impl Sink for MemSink {
 }
 
 impl Snapshot {
-    pub fn new(site: Site, templates: Arc<Templates>, statics: Statics) -> Snapshot {
-        Snapshot { site: Some(Arc::new(site)), templates, statics, rendered: Mutex::new(HashMap::new()) }
+    pub fn new(site: Site, warnings: Diagnostics, templates: Arc<Templates>, statics: Statics) -> Snapshot {
+        Snapshot {
+            site: Some(Arc::new(site)),
+            warnings,
+            templates,
+            statics,
+            rendered: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Before the first good build: nothing but the static files.
     pub fn empty(templates: Arc<Templates>, statics: Statics) -> Snapshot {
-        Snapshot { site: None, templates, statics, rendered: Mutex::new(HashMap::new()) }
+        Snapshot {
+            site: None,
+            warnings: Diagnostics::new(),
+            templates,
+            statics,
+            rendered: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The site as served, `None` before the first good build.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_deref()
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
     }
 
     pub fn contains(&self, path: &str) -> bool {
