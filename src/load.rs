@@ -119,11 +119,76 @@ pub fn misplaced_files(root: &Path) -> Diagnostics {
     diags
 }
 
+/// Where a site's files may come from: below its root, and not from folders it must never
+/// read as sources (its output, for content; its content, for static files). Symlinks are
+/// followed only where they land inside, and every read checks where the opened file really
+/// is, so a link swapped after the walk cannot slip a file from outside in.
+#[derive(Debug, Clone)]
+pub struct Confine {
+    /// The site root as given, for relative paths in diagnostics.
+    root: PathBuf,
+    real_root: PathBuf,
+    avoid: Vec<PathBuf>,
+}
+
+impl Confine {
+    pub fn new(root: &Path, avoid: &[PathBuf]) -> Confine {
+        let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        Confine {
+            root: root.to_path_buf(),
+            real_root: real(root),
+            avoid: avoid.iter().map(|p| real(p)).collect(),
+        }
+    }
+
+    /// For content: anything in the site but its output folder.
+    pub fn content(config: &crate::config::Config) -> Confine {
+        Confine::new(&config.root, std::slice::from_ref(&config.output_dir))
+    }
+
+    /// For static files: anything in the site but its content and its output folder (a link
+    /// to either would publish raw briefings, withheld ones included, or the last build).
+    pub fn statics(config: &crate::config::Config) -> Confine {
+        Confine::new(&config.root, &[config.root.join(CONTENT_DIR), config.output_dir.clone()])
+    }
+
+    /// Whether a resolved path is inside the site and outside the avoided folders.
+    fn allows_real(&self, real: &Path) -> bool {
+        real.starts_with(&self.real_root) && !self.avoid.iter().any(|a| real.starts_with(a))
+    }
+
+    /// Whether `path` (any spelling) resolves to a place files may come from.
+    pub fn allows(&self, path: &Path) -> bool {
+        path.canonicalize().is_ok_and(|p| self.allows_real(&p))
+    }
+
+    /// Reads a file, refusing it if the file actually opened lies elsewhere.
+    pub fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path)?;
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let opened = std::fs::read_link(format!("/proc/self/fd/{}", f.as_raw_fd()))?;
+            if !self.allows_real(&opened) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "it leads out of the site (a symlink changed while the site was read)",
+                ));
+            }
+        }
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
 /// Lists the content files of a site (sorted, so every run sees the same order).
-pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
+pub fn discover(confine: &Confine, diags: &mut Diagnostics) -> Vec<(PathBuf, String, FileKind)> {
+    let root = confine.root.as_path();
     let content = root.join(CONTENT_DIR);
     let mut found = Vec::new();
-    for path in walk_files(&content, root, diags) {
+    for path in walk_files(&content, confine, diags) {
         let Ok(rel_in_content) = path.strip_prefix(&content) else { continue };
         let rel = rel_path(root, &path);
         match classify(rel_in_content) {
@@ -135,14 +200,14 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String, F
 }
 
 /// The files below `dir` (which may itself be a symlink), sorted, skipping ignored names.
-/// Symlinks below it are followed only where they stay inside the site root: a link to
-/// `/etc` or to a file elsewhere would publish what the author never put in the site. Those
-/// get a warning naming the link; so do links in a loop and links to nothing.
-pub fn walk_files(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// Symlinks below it are followed only where `confine` allows: a link to `/etc` or to a file
+/// elsewhere would publish what the author never put in the site. Those get a warning naming
+/// the link; so do links in a loop and links to nothing.
+pub fn walk_files(dir: &Path, confine: &Confine, diags: &mut Diagnostics) -> Vec<PathBuf> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let root = confine.root.as_path();
     let mut refused: Vec<(PathBuf, &'static str)> = Vec::new();
     let walker =
         walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
@@ -154,7 +219,14 @@ pub fn walk_files(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathB
             }
             if e.path_is_symlink() {
                 match e.path().canonicalize() {
-                    Ok(target) if target.starts_with(&real_root) => {}
+                    Ok(target) if confine.allows_real(&target) => {}
+                    Ok(target) if target.starts_with(&confine.real_root) => {
+                        refused.push((
+                            e.path().to_path_buf(),
+                            "symlink leads into the output or the content; not followed",
+                        ));
+                        return false;
+                    }
                     Ok(_) => {
                         refused.push((e.path().to_path_buf(), "symlink leads out of the site; not followed"));
                         return false;
@@ -194,13 +266,6 @@ pub fn walk_files(dir: &Path, root: &Path, diags: &mut Diagnostics) -> Vec<PathB
     files
 }
 
-/// Whether a file a watcher reported may be read as content: not behind a symlink that leads
-/// out of the site (the rule of `walk_files`, for one path).
-pub fn stays_in_site(path: &Path, root: &Path) -> bool {
-    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    path.canonicalize().is_ok_and(|p| p.starts_with(&real_root))
-}
-
 /// Warns about a Markdown file (and only such) outside the content sections.
 pub fn warn_stray(rel: &str, diags: &mut Diagnostics) {
     if rel.ends_with(".md") {
@@ -213,10 +278,13 @@ pub fn warn_stray(rel: &str, diags: &mut Diagnostics) {
 }
 
 /// Reads files in parallel; unreadable or non-UTF-8 files become errors at 1:1.
-pub fn read_all(files: Vec<(PathBuf, String, FileKind)>) -> (Vec<SourceFile>, Diagnostics) {
+pub fn read_all(
+    files: Vec<(PathBuf, String, FileKind)>,
+    confine: &Confine,
+) -> (Vec<SourceFile>, Diagnostics) {
     let results: Vec<Result<SourceFile, (String, String)>> = files
         .into_par_iter()
-        .map(|(path, rel, kind)| match std::fs::read(&path) {
+        .map(|(path, rel, kind)| match confine.read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(s) => Ok(SourceFile::new(rel, kind, &s)),
                 Err(_) => Err((rel, "file is not valid UTF-8".to_string())),

@@ -110,7 +110,15 @@ fn site_path_end(piece: &str) -> usize {
 /// does not contain (tried from the Unicode private-use area), so the pieces can be cut apart
 /// again; `render` checks the count and tries the next one if a label brought it in.
 fn root_marker(text: &str, skip: usize) -> char {
-    ('\u{E000}'..='\u{F8FF}').filter(|c| !text.contains(*c)).nth(skip).unwrap_or('\u{F8FF}')
+    // The basic private-use area, then planes 15 and 16: 137,000 candidates, more than any
+    // text can hold without being hundreds of kilobytes of them. One pass over the text.
+    let private = |c: &char| matches!(*c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFD}');
+    let used: HashSet<char> = text.chars().filter(private).collect();
+    ('\u{E000}'..='\u{F8FF}')
+        .chain('\u{F0000}'..='\u{10FFFD}')
+        .filter(|c| !used.contains(c))
+        .nth(skip)
+        .unwrap_or('\u{10FFFD}')
 }
 
 /// What a wikilink points at.
@@ -377,8 +385,8 @@ pub fn render(
         let (html, r) = render_with(text, place, inline, citations, env, rel, marker, &mut d);
         let html = RootRelative::split(&html, marker);
         // A label from another file (a title) may hold the marker too: then try the next one.
-        // Past a few tries, the extra cuts can only misplace a path, never make markup.
-        if html.0.len() == r.roots + 1 || attempt >= 8 {
+        // Past many tries, the extra cuts can only misplace a path, never make markup.
+        if html.0.len() == r.roots + 1 || attempt >= 64 {
             diags.extend(d);
             return Rendered { html, targets: r.targets, cited: r.cited, links: r.links.into() };
         }
@@ -1031,5 +1039,15 @@ mod tests {
         assert!(home.contains("href=\"./javascript:alert(document.domain)\""), "{home}");
         assert!(home.contains("src=\"./data:x\""), "{home}");
         assert!(r.html.at("https://e.org/").contains("href=\"https://e.org/javascript:"));
+    }
+
+    #[test]
+    fn every_private_use_character_in_the_text_stays_as_written() {
+        let all: String = ('\u{E000}'..='\u{F8FF}').collect();
+        let (r, d) = run(&format!("{all} [[kim jong-un]]"), false);
+        assert!(d.is_empty(), "{d:?}");
+        let html = r.html.at("../../");
+        assert!(html.contains(&all), "the characters are text");
+        assert!(html.contains("<a href=\"../../people/kim-jong-un/\""), "and the link is a link");
     }
 }

@@ -169,7 +169,7 @@ impl Workspace {
     pub fn scan(&mut self) {
         let mut diags = Diagnostics::new();
         let mut timer = Timer::start();
-        let found = load::discover(&self.config.root, &mut diags);
+        let found = load::discover(&load::Confine::content(&self.config), &mut diags);
         timer.lap("discover");
         self.files.clear();
         self.strays(diags, "");
@@ -232,7 +232,7 @@ impl Workspace {
             if path.is_dir() {
                 // A new, renamed or replaced folder: everything in it.
                 let mut d = Diagnostics::new();
-                for (p, r, k) in load::discover(&self.config.root, &mut d) {
+                for (p, r, k) in load::discover(&load::Confine::content(&self.config), &mut d) {
                     if r.starts_with(&prefix) {
                         found.push((p, r, k));
                     }
@@ -244,7 +244,7 @@ impl Workspace {
                 rel_in_content.components().any(|c| load::is_ignored_name(&c.as_os_str().to_string_lossy()));
             if path.is_file() && !ignored {
                 let mut d = Diagnostics::new();
-                if !load::stays_in_site(path, &self.config.root) {
+                if !load::Confine::content(&self.config).allows(path) {
                     // The rule `discover` follows, for a link that appeared while serving.
                     d.warning(&rel, Pos::START, "symlink leads out of the site; not followed");
                 } else {
@@ -261,7 +261,7 @@ impl Workspace {
 
     fn read(&mut self, found: Vec<(PathBuf, String, FileKind)>) {
         let mut timer = Timer::start();
-        let (files, read_diags) = load::read_all(found);
+        let (files, read_diags) = load::read_all(found, &load::Confine::content(&self.config));
         timer.lap("read");
         let defaults = Defaults { language: &self.config.language, tlp: self.config.default_tlp };
         let parsed: Vec<(String, FileEntry)> = files

@@ -91,52 +91,87 @@ fn output_as_given(cwd: &Path, output: &str) -> String {
 }
 
 #[test]
-fn a_folder_of_other_files_loses_nothing() {
+fn a_folder_of_other_files_is_refused_and_loses_nothing() {
     let s = Site::copy("basic");
     let tmp = tempfile::tempdir().unwrap();
     let thesis = tmp.path().join("thesis");
     std::fs::create_dir_all(thesis.join("photos")).unwrap();
     std::fs::write(thesis.join("thesis.pdf"), "years of work").unwrap();
     std::fs::write(thesis.join("photos/a.jpg"), "jpeg").unwrap();
-    let mine = snapshot(&thesis);
-    let out = s.run(&["build", "--output", thesis.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(thesis.join("index.html").exists());
-    s.write("content/pages/about.md", "---\ntitle: About us\n---\nNew.\n");
-    std::fs::remove_file(s.root().join("content/briefings/2025/trade.md")).unwrap();
-    let out = s.run(&["build", "--output", thesis.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!thesis.join("briefings/trade/index.html").exists(), "the build's own stale page goes");
-    let now = snapshot(&thesis);
-    for (path, bytes) in &mine {
-        assert_eq!(now.get(path), Some(bytes), "{path} kept as it was");
+    let before = snapshot(tmp.path());
+    for cmd in ["build", "check"] {
+        let mut args = vec![cmd];
+        if cmd == "build" {
+            args.extend(["--output", thesis.to_str().unwrap()]);
+        } else {
+            let toml = std::fs::read_to_string(s.root().join("site.toml")).unwrap();
+            s.write("site.toml", &format!("output_dir = \"{}\"\n{toml}", thesis.display()));
+        }
+        let out = s.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "the output folder {} holds files that dossier did not write (such as \"photos\") and no record of an earlier build",
+                thesis.display()
+            )),
+            "{err}"
+        );
+        assert_eq!(snapshot(tmp.path()), before, "{cmd}: nothing changed");
+        assert_eq!(names(tmp.path()), ["thesis"]);
     }
 }
 
 #[test]
-fn a_file_the_new_site_would_replace_is_refused_and_nothing_changes() {
+fn a_folder_with_only_hidden_entries_is_built_into_and_keeps_them() {
     let s = Site::copy("basic");
     let tmp = tempfile::tempdir().unwrap();
-    let out_dir = tmp.path().join("www");
-    std::fs::create_dir_all(out_dir.join("about")).unwrap();
-    std::fs::write(out_dir.join("about/index.html"), "my own about page").unwrap();
-    std::fs::write(out_dir.join("index.html"), "my own home page").unwrap();
-    let before = snapshot(tmp.path());
-    let out = s.run(&["build", "--output", out_dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let err = stderr(&out);
-    let (about, index) = (out_dir.join("about/index.html"), out_dir.join("index.html"));
-    assert!(
-        err.starts_with(&format!(
-            "error: the new site has files where the output folder holds files dossier did not write: {}, {};",
-            about.display(),
-            index.display()
-        )),
-        "{err}"
-    );
-    assert!(err.ends_with("the output folder is as it was\n"), "{err}");
-    assert_eq!(snapshot(tmp.path()), before);
-    assert_eq!(names(tmp.path()), ["www"], "nothing left beside");
+    let pages = tmp.path().join("gh-pages");
+    std::fs::create_dir_all(pages.join(".git")).unwrap();
+    std::fs::write(pages.join(".git/HEAD"), "ref: refs/heads/gh-pages").unwrap();
+    std::fs::write(pages.join(".nojekyll"), "").unwrap();
+    let out = s.run(&["build", "--output", pages.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(pages.join("index.html").exists());
+    assert_eq!(std::fs::read_to_string(pages.join(".git/HEAD")).unwrap(), "ref: refs/heads/gh-pages");
+    assert!(pages.join(".nojekyll").exists());
+}
+
+#[test]
+fn files_that_appear_in_the_output_during_a_build_are_kept() {
+    let n = 300;
+    let site = big_site(n, 0);
+    let root = site.path();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    assert!(dossier_cmd(root, &out).status().unwrap().success());
+    write_briefings(root, n, 1);
+    let mut child = dossier_cmd(root, &out).spawn().unwrap();
+    // A writer keeps adding files (a deploy tool's state, a log) while the build runs, and
+    // once replaces one by rename, as editors save.
+    std::fs::create_dir_all(out.join("logs")).unwrap();
+    std::fs::write(out.join("logs/state.txt"), "v1").unwrap();
+    let mut written = Vec::new();
+    let mut i = 0;
+    while child.try_wait().unwrap().is_none() {
+        let name = format!("logs/f{i}.txt");
+        if std::fs::write(out.join(&name), format!("{i}")).is_ok() {
+            written.push(name);
+        }
+        if i == 20 {
+            std::fs::write(out.join("logs/.state.tmp"), "v2").unwrap();
+            std::fs::rename(out.join("logs/.state.tmp"), out.join("logs/state.txt")).unwrap();
+        }
+        i += 1;
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(written.len() > 20, "the writer ran during the build ({} files)", written.len());
+    for name in &written {
+        assert!(out.join(name).exists(), "{name} was written during the build and is gone");
+    }
+    assert_eq!(std::fs::read_to_string(out.join("logs/state.txt")).unwrap(), "v2");
+    assert_eq!(names(work.path()), ["public"]);
 }
 
 #[test]
@@ -394,4 +429,81 @@ fn two_builds_at_once_into_one_folder_leave_one_whole_site() {
     assert_eq!(got, expected, "no page of one build is kept as a stranger's file by another");
     assert_recorded(&out, &got);
     assert_eq!(names(work.path()), ["public"]);
+}
+
+impl Mount {
+    fn bind(from: &Path, at: &Path) -> Option<Mount> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = Command::new("mount")
+            .args(["--bind", from.to_str().unwrap(), at.to_str().unwrap()])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Mount(at.to_path_buf()))
+    }
+}
+
+#[test]
+fn bind_mounts_are_seen_for_what_they_are() {
+    let s = Site::copy("basic");
+    let tmp = tempfile::tempdir().unwrap();
+    // A folder of someone's, bind-mounted inside the output: refused, its files untouched.
+    let out = tmp.path().join("public");
+    assert!(s.run(&["build", "--output", out.to_str().unwrap()]).status.success());
+    let precious = tmp.path().join("precious");
+    std::fs::create_dir(&precious).unwrap();
+    std::fs::write(precious.join("data.txt"), "irreplaceable").unwrap();
+    let Some(inner) = Mount::bind(&precious, &out.join("mirror")) else {
+        eprintln!("skipped: cannot bind-mount here (needs root)");
+        return;
+    };
+    let o = s.run(&["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a mount point inside the output folder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(precious.join("data.txt")).unwrap(), "irreplaceable");
+    drop(inner);
+    assert_eq!(std::fs::read_to_string(precious.join("data.txt")).unwrap(), "irreplaceable");
+
+    // The output itself a bind mount: built inside it.
+    let src = tmp.path().join("volume");
+    std::fs::create_dir(&src).unwrap();
+    let vol = tmp.path().join("www");
+    let _vol = Mount::bind(&src, &vol).unwrap();
+    for _ in 0..2 {
+        let o = s.run(&["build", "--output", vol.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert!(src.join("index.html").exists() && src.join("people/kim-jong-un/index.html").exists());
+
+    // The site's content under another name: refused by identity, not spelling.
+    let alias = tmp.path().join("alias");
+    let _alias = Mount::bind(s.root(), &alias).unwrap();
+    let before = snapshot(&s.root().join("content"));
+    for target in [alias.join("content"), alias.join("content/sub"), alias.clone()] {
+        let o = s.run(&["build", "--output", target.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}: {}", target.display(), stderr(&o));
+        assert!(stderr(&o).contains("under another name"), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(&s.root().join("content")), before);
+    assert!(!s.root().join(".dossier-manifest").exists());
+}
+
+#[test]
+fn static_links_into_the_output_or_the_content_are_not_followed() {
+    let s = Site::copy("basic");
+    s.build(&[]);
+    std::os::unix::fs::symlink("../public", s.root().join("static/out")).unwrap();
+    std::os::unix::fs::symlink("../content/briefings/2025/secret.md", s.root().join("static/secret.md"))
+        .unwrap();
+    let out = s.build(&[]);
+    let err = stderr(&out);
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains(": warning: ")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "static/out:1:1: warning: symlink leads into the output or the content; not followed",
+            "static/secret.md:1:1: warning: symlink leads into the output or the content; not followed",
+        ]
+    );
+    assert!(!s.exists("out") && !s.exists("secret.md"));
 }

@@ -67,6 +67,9 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
         Err(e) => return publish_failed(e, diags),
     };
     report(diags, Format::Text);
+    for w in &committed.warnings {
+        eprintln!("warning: {}", crate::diag::one_line(w));
+    }
     if !quiet {
         let n =
             |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
@@ -98,7 +101,9 @@ fn publish_failed(e: PublishError, diags: Diagnostics) -> i32 {
     eprintln!("error: {}", crate::diag::one_line(&e.to_string()));
     eprintln!("the output folder is as it was");
     match e {
-        PublishError::Collisions(_) | PublishError::MountInside(_) => super::EXIT_USAGE,
+        PublishError::Collisions(_) | PublishError::MountInside(_) | PublishError::Unrecorded { .. } => {
+            super::EXIT_USAGE
+        }
         _ => EXIT_CONTENT,
     }
 }
@@ -141,7 +146,15 @@ fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnos
 /// cannot be used (FORMAT.md section 7: never the site, its parents or its sources).
 fn output_folder(config: &Config, format: Format) -> Result<ResolvedPath, i32> {
     let refusal = match folder::check(&config.output_dir, &config.root) {
-        Ok(out) => return Ok(out),
+        Ok(out) => match output::unrecorded_entry(out.as_path()) {
+            None => return Ok(out),
+            Some(example) => folder::Refusal::new(
+                out.as_path(),
+                format!(
+                    "holds files that dossier did not write (such as \"{example}\") and no record of an earlier build (dossier builds only into a new or empty folder, or one it built before)"
+                ),
+            ),
+        },
         Err(r) => r,
     };
     let mut d = Diagnostics::new();

@@ -125,7 +125,43 @@ pub fn check(output: &Path, root: &Path) -> Result<ResolvedPath, Refusal> {
             }
         }
     }
+    same_folder_check(o, root.as_path())?;
     Ok(out)
+}
+
+/// A folder's identity on disk: the same folder has it under every name (a bind mount, a
+/// second mount of the file system), where paths can differ.
+fn identity(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// The identities of `p` and every folder above it that exists.
+fn identities_up(p: &Path) -> Vec<(u64, u64)> {
+    p.ancestors().filter_map(identity).collect()
+}
+
+/// The checks of `check` by identity rather than by spelling: the output (or a folder it would
+/// be created in) is one of the site's source folders or the site itself under another name, or
+/// the site lies in the output under another name.
+fn same_folder_check(out: &Path, root: &Path) -> Result<(), Refusal> {
+    let up = identities_up(out);
+    for dir in SOURCES {
+        if let Some(src) = identity(&root.join(dir))
+            && up.contains(&src)
+        {
+            return Err(Refusal::new(
+                out,
+                format!("lies inside the site's sources ({dir}/), under another name"),
+            ));
+        }
+    }
+    if let Some(o) = identity(out)
+        && identities_up(root).contains(&o)
+    {
+        return Err(Refusal::new(out, "contains the site itself, under another name"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! `manifest` records what a build wrote, so nothing else is ever deleted.
 
 pub mod folder;
+mod foreign;
 pub mod manifest;
+mod mounts;
 pub mod publish;
 mod swap;
 mod tree;
@@ -18,7 +20,7 @@ use crate::render::templates::DEFAULT_THEME;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use publish::{Committed, Placement, PublishError, Publisher};
+pub use publish::{Committed, Placement, PublishError, Publisher, unrecorded_entry};
 
 /// Receives the site's files by site-relative path (`people/xi/index.html`).
 pub trait Sink: Sync {
@@ -109,9 +111,10 @@ fn copy_dir(
     keep: &dyn Fn(&str) -> bool,
 ) -> Result<(), WriteError> {
     // Warnings about links are reported by `hidden_statics`, which build and check both run.
+    let confine = crate::load::Confine::statics(config);
     for (rel, path) in static_dir_files(config, dir, &mut Diagnostics::new()) {
         if keep(&rel) {
-            let bytes = std::fs::read(&path).map_err(|source| WriteError::Read { path, source })?;
+            let bytes = confine.read(&path).map_err(|source| WriteError::Read { path, source })?;
             sink.put(&rel, bytes)?;
         }
     }
@@ -121,7 +124,7 @@ fn copy_dir(
 /// The files of a static folder by output path, skipping ignored names and folders, and
 /// symlinks that lead out of the site (warnings in `diags`).
 fn static_dir_files(config: &Config, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
-    crate::load::walk_files(dir, &config.root, diags)
+    crate::load::walk_files(dir, &crate::load::Confine::statics(config), diags)
         .into_iter()
         .map(|p| (crate::load::rel_path(dir, &p), p))
         .collect()

@@ -2,12 +2,14 @@
 //! itself; when every page has rendered, the new tree takes the output's place in one step
 //! (`swap`). Files whose bytes did not change are hard links to the old ones, so they keep
 //! their modification time (cheap deploys); files the output holds that no dossier build wrote
-//! (`.git`, a `CNAME`) are carried into the new tree the same way, so nothing but an earlier
-//! build's own files is ever deleted or replaced.
+//! (`.git`, a `CNAME`) are carried into the new tree the same way (`foreign`), so nothing but
+//! an earlier build's own files is ever deleted or replaced.
 
+use super::foreign::{self, Carried, Foreign};
 use super::manifest::{self, Manifest};
+use super::mounts::Mounts;
 use super::swap::{self, Names};
-use super::tree::{carry, remove_tree};
+use super::tree::remove_tree;
 use super::{Sink, WriteError, check_path};
 use crate::interrupt::Interrupt;
 use std::collections::HashSet;
@@ -36,6 +38,8 @@ pub enum PublishError {
     Collisions(Vec<PathBuf>),
     #[error("{} is a mount point inside the output folder; dossier cannot replace the folder around it", .0.display())]
     MountInside(PathBuf),
+    #[error("the output folder {} holds files that dossier did not write (such as \"{}\") and no record of an earlier build; dossier builds into a new or empty folder, or one it built before: choose another output folder, or empty this one", folder.display(), example)]
+    Unrecorded { folder: PathBuf, example: String },
     #[error("interrupted")]
     Interrupted,
 }
@@ -56,13 +60,33 @@ fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Pub
     move |source| PublishError::Io { op, path: path.to_path_buf(), source }
 }
 
+/// The first visible entry of a folder that holds no record of a dossier build: a folder of
+/// someone's files (a thesis, a home folder) is never made an output. Hidden entries alone
+/// (`.git` of a `gh-pages` clone) are welcome and kept.
+pub fn unrecorded_entry(folder: &Path) -> Option<String> {
+    if Manifest::read(folder).is_some() {
+        return None;
+    }
+    let mut visible: Vec<String> = std::fs::read_dir(folder)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    visible.sort();
+    visible.into_iter().next()
+}
+
 /// What a commit did.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Committed {
     pub written: usize,
     pub unchanged: usize,
     pub removed: usize,
     pub placement: Option<Placement>,
+    /// Problems after the new site was in (the old one could not be removed in full): said as
+    /// warnings, the build succeeded.
+    pub warnings: Vec<String>,
 }
 
 /// A build's new tree, filled through `Sink::put`, published by `commit`; dropped without a
@@ -75,6 +99,7 @@ pub struct Publisher {
     old: Option<Manifest>,
     /// The folders the old manifest's files lie in.
     recorded_dirs: HashSet<String>,
+    mounts: Mounts,
     generated: Mutex<HashSet<String>>,
     written: AtomicUsize,
     collisions: Mutex<Vec<PathBuf>>,
@@ -102,33 +127,22 @@ impl Publisher {
         let serial = Self::one_build_at_a_time(output)?;
         swap::clean_leftovers(output);
         let exists = std::fs::symlink_metadata(output).is_ok();
+        if exists && let Some(example) = unrecorded_entry(output) {
+            return Err(PublishError::Unrecorded { folder: output.to_path_buf(), example });
+        }
+        let mounts = Mounts::read();
+        if let Some(inner) = mounts.below(output).next() {
+            return Err(PublishError::MountInside(inner.to_path_buf()));
+        }
         let old = if exists { Manifest::read(output) } else { None };
+        // A mount point cannot be renamed, even onto the same file system (a bind mount).
+        let force = force.or_else(|| (exists && mounts.is_mount_point(output)).then_some(Placement::Inside));
         let (new, placement) = match force {
             Some(Placement::Inside) => (Self::make_inside(output)?, Placement::Inside),
-            _ => {
-                let beside = Names::beside(output, "new");
-                match std::fs::create_dir(&beside) {
-                    Ok(()) if exists && !same_device(&beside, output) && force.is_none() => {
-                        let _ = std::fs::remove_dir(&beside);
-                        (Self::make_inside(output)?, Placement::Inside)
-                    }
-                    Ok(()) => (beside, Placement::Beside),
-                    Err(e) if exists && force.is_none() && e.kind() == io::ErrorKind::PermissionDenied => {
-                        (Self::make_inside(output)?, Placement::Inside)
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                        // The output's parent does not exist yet: make it, then try again.
-                        let parent = output.parent().unwrap_or(output);
-                        std::fs::create_dir_all(parent).map_err(io_err("create", parent))?;
-                        std::fs::create_dir(&beside).map_err(io_err("create", &beside))?;
-                        (beside, Placement::Beside)
-                    }
-                    Err(e) => return Err(PublishError::Io { op: "create", path: beside, source: e }),
-                }
-            }
+            _ => Self::make_beside(output, exists, force.is_some())?,
         };
         let lock_path = new.join(manifest::FILE);
-        let lock = std::fs::File::create(&lock_path).map_err(io_err("create", &lock_path))?;
+        let lock = std::fs::File::create_new(&lock_path).map_err(io_err("create", &lock_path))?;
         lock.lock().map_err(io_err("lock", &lock_path))?;
         let recorded_dirs = old.as_ref().map(Manifest::folders).unwrap_or_default();
         Ok(Publisher {
@@ -137,6 +151,7 @@ impl Publisher {
             placement,
             old,
             recorded_dirs,
+            mounts,
             generated: Mutex::new(HashSet::new()),
             written: AtomicUsize::new(0),
             collisions: Mutex::new(Vec::new()),
@@ -145,6 +160,30 @@ impl Publisher {
             interrupt,
             finished: false,
         })
+    }
+
+    /// The new tree beside the output; inside it where that is not possible (another device,
+    /// a parent we may not write), unless `forced`.
+    fn make_beside(output: &Path, exists: bool, forced: bool) -> Result<(PathBuf, Placement), PublishError> {
+        let beside = Names::beside(output, "new");
+        match std::fs::create_dir(&beside) {
+            Ok(()) if exists && !forced && !same_device(&beside, output) => {
+                let _ = std::fs::remove_dir(&beside);
+                Ok((Self::make_inside(output)?, Placement::Inside))
+            }
+            Ok(()) => Ok((beside, Placement::Beside)),
+            Err(e) if exists && !forced && e.kind() == io::ErrorKind::PermissionDenied => {
+                Ok((Self::make_inside(output)?, Placement::Inside))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // The output's parent does not exist yet: make it, then try again.
+                let parent = output.parent().unwrap_or(output);
+                std::fs::create_dir_all(parent).map_err(io_err("create", parent))?;
+                std::fs::create_dir(&beside).map_err(io_err("create", &beside))?;
+                Ok((beside, Placement::Beside))
+            }
+            Err(e) => Err(PublishError::Io { op: "create", path: beside, source: e }),
+        }
     }
 
     /// Waits for any other build into the same output folder to finish: a second build that
@@ -166,9 +205,12 @@ impl Publisher {
         }
     }
 
+    /// The new tree inside the output, under a name nobody can guess and made fresh (never an
+    /// existing folder or a symlink someone put there).
     fn make_inside(output: &Path) -> Result<PathBuf, PublishError> {
+        std::fs::create_dir_all(output).map_err(io_err("create", output))?;
         let dir = Names::inside(output);
-        std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+        std::fs::create_dir(&dir).map_err(io_err("create", &dir))?;
         Ok(dir)
     }
 
@@ -195,17 +237,26 @@ impl Publisher {
             return Err(PublishError::Collisions(collisions));
         }
         let mut timer = crate::timing::Timer::start();
-        self.carry_foreign()?;
-        timer.lap("carry over");
         let generated = std::mem::take(&mut *self.generated.lock().unwrap_or_else(|e| e.into_inner()));
+        let new_name = self.new.file_name().map(|n| n.to_string_lossy().into_owned());
+        let carried = Foreign {
+            output: &self.output,
+            new: &self.new,
+            skip: (self.placement == Placement::Inside).then_some(new_name.as_deref()).flatten(),
+            old: self.old.as_ref(),
+            recorded_dirs: &self.recorded_dirs,
+            generated: &generated,
+            mounts: &self.mounts,
+        }
+        .carry()?;
+        timer.lap("carry over");
         let written = self.written.load(Ordering::Relaxed);
-        let removed =
-            self.old.as_ref().map_or(0, |m| m.files.iter().filter(|f| !generated.contains(*f)).count());
-        let stats = Committed {
+        let mut stats = Committed {
             written,
             unchanged: generated.len() - written,
-            removed,
+            removed: carried.stale,
             placement: Some(self.placement),
+            warnings: Vec::new(),
         };
         let record = Manifest { files: generated };
         self.write_record(&record)?;
@@ -219,11 +270,29 @@ impl Publisher {
         }
         self.finished = true;
         timer.lap("swap");
-        // The old site (now at the new tree's path) goes; if this is cut short, the next
-        // build removes the rest.
-        let _ = remove_tree(&self.new, manifest::FILE);
+        stats.warnings = self.remove_old(&carried);
         timer.lap("remove old");
         Ok(stats)
+    }
+
+    /// Removes the old site, now at the new tree's path, after moving over what appeared in
+    /// it during the build. If this is cut short, the next build removes the rest.
+    fn remove_old(&self, carried: &Carried) -> Vec<String> {
+        let stuck = foreign::rescue(&self.new, &self.output, self.old.as_ref(), carried);
+        if !stuck.is_empty() {
+            let list: Vec<String> = stuck.iter().take(5).map(|p| p.display().to_string()).collect();
+            return vec![format!(
+                "files that appeared in the output folder during the build are kept in {} (the new site has files at their paths): {}",
+                self.new.display(),
+                list.join(", ")
+            )];
+        }
+        match remove_tree(&self.new, manifest::FILE, &self.mounts) {
+            Ok(()) => Vec::new(),
+            Err(e) => {
+                vec![format!("the old site could not be removed in full from {}: {e}", self.new.display())]
+            }
+        }
     }
 
     /// The manifest of the new tree, written through the locked handle.
@@ -235,31 +304,44 @@ impl Publisher {
     }
 
     fn swap_beside(&self) -> Result<(), PublishError> {
-        if std::fs::symlink_metadata(&self.output).is_err() {
+        let Ok(meta) = std::fs::metadata(&self.output) else {
             return std::fs::rename(&self.new, &self.output).map_err(io_err("create", &self.output));
-        }
+        };
         // The folder a user made (and may have opened to a web server's group) keeps its mode
         // and, where we may set it, its owner.
-        if let Ok(meta) = std::fs::metadata(&self.output) {
-            let _ = std::fs::set_permissions(&self.new, meta.permissions());
-            let _ = std::os::unix::fs::chown(&self.new, Some(meta.uid()), Some(meta.gid()));
-        }
+        foreign::keep_mode(&self.new, &meta);
         // The old folder goes where the new tree is now; the next build must know it for
         // ours even if this one dies before removing it, so it gets a record first.
-        if self.old.is_none() {
+        let added_record = self.old.is_none();
+        if added_record {
             swap::write_manifest(&self.output, &Manifest::default())
                 .map_err(io_err("write", &self.output))?;
         }
-        if swap::exchange(&self.new, &self.output).map_err(io_err("replace", &self.output))? {
-            return Ok(());
+        let undo_record = || {
+            if added_record {
+                let _ = std::fs::remove_file(self.output.join(manifest::FILE));
+            }
+        };
+        match swap::exchange(&self.new, &self.output) {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(e) => {
+                undo_record();
+                return Err(PublishError::Io { op: "replace", path: self.output.clone(), source: e });
+            }
         }
         let aside = Names::beside(&self.output, "old");
-        std::fs::rename(&self.output, &aside).map_err(io_err("move aside", &self.output))?;
+        if let Err(e) = std::fs::rename(&self.output, &aside) {
+            undo_record();
+            return Err(PublishError::Io { op: "move aside", path: self.output.clone(), source: e });
+        }
         if let Err(e) = std::fs::rename(&self.new, &self.output) {
             let _ = std::fs::rename(&aside, &self.output);
+            undo_record();
             return Err(PublishError::Io { op: "replace", path: self.output.clone(), source: e });
         }
-        let _ = remove_tree(&aside, manifest::FILE);
+        // The old site now where the new tree was, for `remove_old`.
+        let _ = std::fs::rename(&aside, &self.new);
         Ok(())
     }
 
@@ -271,78 +353,12 @@ impl Publisher {
         swap::swap_entries(&self.new, &self.output).map_err(io_err("replace entries of", &self.output))?;
         swap::write_manifest(&self.output, record).map_err(io_err("write", &self.output))
     }
-
-    /// Puts every file and folder of the old output that no build wrote into the new tree
-    /// (hard links), so the swap keeps them. Empty folders are kept as folders.
-    fn carry_foreign(&self) -> Result<(), PublishError> {
-        let Ok(root_meta) = std::fs::symlink_metadata(&self.output) else { return Ok(()) };
-        let dev = root_meta.dev();
-        let mut walker = walkdir::WalkDir::new(&self.output).min_depth(1).into_iter();
-        while let Some(entry) = walker.next() {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&self.output).to_path_buf();
-                PublishError::Io { op: "read", path, source: e.into() }
-            })?;
-            let rel = crate::load::rel_path(&self.output, entry.path());
-            if entry.depth() == 1 && swap::is_own_entry(&rel) {
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
-            }
-            let to = self.new.join(&rel);
-            if entry.file_type().is_dir() {
-                let meta = entry.metadata().map_err(|e| PublishError::Io {
-                    op: "read",
-                    path: entry.path().to_path_buf(),
-                    source: e.into(),
-                })?;
-                if meta.dev() != dev {
-                    return Err(PublishError::MountInside(entry.path().to_path_buf()));
-                }
-                // Only a folder no recorded file lies in can be someone's empty folder; asking
-                // the others would read every folder of the site twice.
-                let empty = !self.recorded_dirs.contains(rel.as_str())
-                    && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
-                if empty {
-                    self.make_dir(&to, entry.path())?;
-                }
-                continue;
-            }
-            if self.old.as_ref().is_some_and(|m| m.contains(&rel)) {
-                continue;
-            }
-            if let Some(parent) = to.parent() {
-                self.make_dir(parent, entry.path())?;
-            }
-            if std::fs::symlink_metadata(&to).is_ok() {
-                return Err(PublishError::Collisions(vec![entry.path().to_path_buf()]));
-            }
-            let meta = std::fs::symlink_metadata(entry.path()).map_err(io_err("read", entry.path()))?;
-            carry(entry.path(), &to, &meta).map_err(io_err("keep", entry.path()))?;
-        }
-        Ok(())
-    }
-
-    /// Makes a folder of the new tree; a file of the new site in the way is a collision with
-    /// the foreign entry at `origin`.
-    fn make_dir(&self, dir: &Path, origin: &Path) -> Result<(), PublishError> {
-        match std::fs::create_dir_all(dir) {
-            Ok(()) => Ok(()),
-            Err(e)
-                if e.kind() == io::ErrorKind::AlreadyExists || e.kind() == io::ErrorKind::NotADirectory =>
-            {
-                Err(PublishError::Collisions(vec![origin.to_path_buf()]))
-            }
-            Err(e) => Err(PublishError::Io { op: "create", path: dir.to_path_buf(), source: e }),
-        }
-    }
 }
 
 impl Drop for Publisher {
     fn drop(&mut self) {
         if !self.finished {
-            let _ = remove_tree(&self.new, manifest::FILE);
+            let _ = remove_tree(&self.new, manifest::FILE, &self.mounts);
         }
     }
 }
@@ -392,7 +408,7 @@ impl Sink for Publisher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
     fn publish(out: &Path, files: &[(&str, &str)], placement: Option<Placement>) -> Committed {
         let p = Publisher::prepare_with(out, Interrupt::none(), placement).unwrap();
@@ -438,11 +454,17 @@ mod tests {
         let out = tmp.path().join("public");
         std::fs::create_dir_all(out.join(".git/objects")).unwrap();
         std::fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        publish(&out, &[("index.html", "home")], None);
         std::fs::write(out.join("thesis.pdf"), "years of work").unwrap();
         std::fs::create_dir(out.join("empty")).unwrap();
+        std::fs::set_permissions(out.join("empty"), std::fs::Permissions::from_mode(0o700)).unwrap();
         std::os::unix::fs::symlink("/etc/hostname", out.join("link")).unwrap();
-        publish(&out, &[("index.html", "home")], None);
         publish(&out, &[("index.html", "home 2"), ("people/index.html", "p")], None);
+        assert_eq!(
+            std::fs::metadata(out.join("empty")).unwrap().mode() & 0o777,
+            0o700,
+            "a folder's mode is kept"
+        );
         assert_eq!(std::fs::read_to_string(out.join("thesis.pdf")).unwrap(), "years of work");
         assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
         assert!(out.join(".git/objects").is_dir() && out.join("empty").is_dir());
@@ -520,5 +542,34 @@ mod tests {
         assert_eq!(listing(tmp.path()), before);
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert!(Publisher::prepare(&out, Interrupt::none()).unwrap().put("../escape", vec![]).is_err());
+    }
+
+    #[test]
+    fn a_folder_of_someone_elses_files_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("thesis");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("thesis.pdf"), "years of work").unwrap();
+        let err = Publisher::prepare(&out, Interrupt::none()).err().unwrap();
+        assert!(matches!(&err, PublishError::Unrecorded { example, .. } if example == "thesis.pdf"), "{err}");
+        assert_eq!(listing(tmp.path()), ["thesis", "thesis/thesis.pdf"]);
+    }
+
+    #[test]
+    fn names_like_dossiers_own_are_someone_elses_files_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        publish(&out, &[("index.html", "home")], None);
+        std::fs::create_dir(out.join(".dossier-new-notes")).unwrap();
+        std::fs::write(out.join(".dossier-new-notes/thesis.txt"), "precious").unwrap();
+        std::fs::write(out.join(".dossier-manifest.new-backup"), "mine").unwrap();
+        for placement in [None, Some(Placement::Inside)] {
+            publish(&out, &[("index.html", "home")], placement);
+            assert_eq!(
+                std::fs::read_to_string(out.join(".dossier-new-notes/thesis.txt")).unwrap(),
+                "precious"
+            );
+            assert_eq!(std::fs::read_to_string(out.join(".dossier-manifest.new-backup")).unwrap(), "mine");
+        }
     }
 }

@@ -9,18 +9,20 @@
 //! not writable) only its entries can move, one rename each: see `swap_entries`.
 
 use super::manifest::{self, Manifest};
+use super::mounts::Mounts;
 use super::tree::remove_tree;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Names of the folders a build makes, so the next build can recognise them.
+/// Names of the folders a build makes, so the next build can recognise them. Each carries the
+/// process id and a random part: nobody can put a symlink where a build will create its tree.
 pub struct Names;
 
 impl Names {
-    /// The new tree beside the output: `.public.dossier-new-<pid>`.
+    /// The new tree beside the output: `.public.dossier-new-<pid>-<random>`.
     pub fn beside(output: &Path, kind: &str) -> PathBuf {
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        output.with_file_name(format!(".{name}.dossier-{kind}-{}", std::process::id()))
+        output.with_file_name(format!(".{name}.dossier-{kind}-{}-{:x}", std::process::id(), nonce()))
     }
 
     fn beside_prefix(output: &Path) -> String {
@@ -28,15 +30,21 @@ impl Names {
         format!(".{name}.dossier-")
     }
 
-    /// The new tree inside the output: `public/.dossier-new-<pid>`.
+    /// The new tree inside the output: `public/.dossier-new-<pid>-<random>`.
     pub fn inside(output: &Path) -> PathBuf {
-        output.join(format!("{INSIDE_PREFIX}{}", std::process::id()))
+        output.join(format!("{INSIDE_PREFIX}{}-{:x}", std::process::id(), nonce()))
     }
 
     /// A manifest being written, renamed over the real one when complete.
     pub fn manifest_tmp(output: &Path) -> PathBuf {
-        output.join(format!("{}.new-{}", manifest::FILE, std::process::id()))
+        output.join(format!("{}.new-{}-{:x}", manifest::FILE, std::process::id(), nonce()))
     }
+}
+
+/// A random number: the standard library seeds its hash keys from the system's randomness.
+fn nonce() -> u64 {
+    use std::hash::BuildHasher;
+    std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now())
 }
 
 const INSIDE_PREFIX: &str = ".dossier-new-";
@@ -67,10 +75,14 @@ pub fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     }
 }
 
-/// Writes `m` as the manifest of `folder`, atomically (a temporary file renamed over it).
+/// Writes `m` as the manifest of `folder`, atomically (a new temporary file, never one that
+/// exists or a symlink someone put there, renamed over it).
 pub fn write_manifest(folder: &Path, m: &Manifest) -> io::Result<()> {
+    use std::io::Write;
     let tmp = Names::manifest_tmp(folder);
-    std::fs::write(&tmp, m.to_text())?;
+    let mut f = std::fs::File::create_new(&tmp)?;
+    f.write_all(m.to_text().as_bytes())?;
+    drop(f);
     std::fs::rename(&tmp, folder.join(manifest::FILE))
 }
 
@@ -84,11 +96,12 @@ enum Step {
 
 /// Moves the entries of `new` (built inside `output`) into `output`, one rename or exchange
 /// each, and the old site's entries that the new site does not have into `new`, to be removed
-/// with it. Entries of `output` that the publisher owns stay. Used where the output folder
-/// itself cannot be replaced: between the first and the last of these (a few dozen) renames
-/// the folder mixes both sites, and the union manifest written first records both, so a build
+/// with it. The output's record and `new` itself stay. Used where the output folder itself
+/// cannot be replaced: between the first and the last of these (a few dozen) renames the
+/// folder mixes both sites, and the union manifest written first records both, so a build
 /// killed there leaves nothing the next build would take for someone else's file.
 pub fn swap_entries(new: &Path, output: &Path) -> io::Result<()> {
+    let new_name = new.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     let mut names: Vec<std::ffi::OsString> = Vec::new();
     for e in std::fs::read_dir(new)? {
         let name = e?.file_name();
@@ -106,18 +119,20 @@ pub fn swap_entries(new: &Path, output: &Path) -> io::Result<()> {
             } else if exchange(&from, &to)? {
                 steps.push(Step::Exchanged(from, to));
             } else {
-                // Without exchange: the old entry into the new tree's place, then the new one
-                // in. A file is replaced by one rename; a folder is absent in between.
-                let aside = new.join(format!(".old-{}", name.to_string_lossy()));
-                std::fs::rename(&to, &aside)?;
-                steps.push(Step::Moved(to.clone(), aside));
-                std::fs::rename(&from, &to)?;
-                steps.push(Step::Moved(from, to));
+                // Without exchange, three renames through a name in `new`: a file is replaced
+                // by one rename; a folder is absent in between.
+                let tmp = new.join(".dossier-swap");
+                std::fs::rename(&from, &tmp)?;
+                steps.push(Step::Moved(from.clone(), tmp.clone()));
+                std::fs::rename(&to, &from)?;
+                steps.push(Step::Moved(to.clone(), from));
+                std::fs::rename(&tmp, &to)?;
+                steps.push(Step::Moved(tmp, to));
             }
         }
         for e in std::fs::read_dir(output)? {
             let name = e?.file_name();
-            if names.contains(&name) || is_own_entry(&name.to_string_lossy()) {
+            if names.contains(&name) || name == manifest::FILE || name == new_name {
                 continue;
             }
             let (from, to) = (output.join(&name), new.join(&name));
@@ -186,7 +201,7 @@ pub fn clean_leftovers(output: &Path) {
     }
     for dir in beside.into_iter().chain(inside) {
         if is_dead_and_ours(&dir) {
-            let _ = remove_tree(&dir, manifest::FILE);
+            let _ = remove_tree(&dir, manifest::FILE, &Mounts::read());
         }
     }
 }

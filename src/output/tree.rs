@@ -2,6 +2,7 @@
 //! without following symlinks or crossing into other mounted file systems, and carrying a file
 //! into the new tree without touching the original (a hard link, else a copy).
 
+use super::mounts::Mounts;
 use rayon::prelude::*;
 use std::io;
 use std::os::unix::fs::MetadataExt;
@@ -13,7 +14,7 @@ use std::path::Path;
 /// folders is bound by metadata operations, and the kernel serves folders independently. The top-level entry `last` goes
 /// last: a publisher's tree is known by its manifest, and a removal cut short must leave the
 /// manifest for the next build to recognise the rest.
-pub fn remove_tree(path: &Path, last: &str) -> io::Result<()> {
+pub fn remove_tree(path: &Path, last: &str, mounts: &Mounts) -> io::Result<()> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -22,36 +23,63 @@ pub fn remove_tree(path: &Path, last: &str) -> io::Result<()> {
     if !meta.is_dir() {
         return std::fs::remove_file(path);
     }
-    let dev = meta.dev();
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(path)?.collect::<io::Result<_>>()?;
-    entries
-        .into_par_iter()
-        .filter(|e| e.file_name() != last)
-        .try_for_each(|e| remove_below(&e.path(), dev))?;
+    let at = At { dev: meta.dev(), mounts };
+    if mounts.is_mount_point(path) {
+        return Err(at.mount(path));
+    }
+    let entries = entries_of(path)?;
+    entries.into_par_iter().filter(|e| e.file_name() != last).try_for_each(|e| at.remove(&e.path()))?;
     if !last.is_empty() {
-        remove_below(&path.join(last), dev)?;
+        at.remove(&path.join(last))?;
     }
     remove_empty_dir(path)
 }
 
-fn remove_below(path: &Path, dev: u64) -> io::Result<()> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    if !meta.is_dir() {
-        return match std::fs::remove_file(path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+/// Where a removal may go: the file system it started on, no mount point.
+struct At<'a> {
+    dev: u64,
+    mounts: &'a Mounts,
+}
+
+impl At<'_> {
+    fn mount(&self, path: &Path) -> io::Error {
+        io::Error::other(format!("{} is a mount point; it was left in place", path.display()))
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
         };
+        if !meta.is_dir() {
+            return match std::fs::remove_file(path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            };
+        }
+        if meta.dev() != self.dev || self.mounts.is_mount_point(path) {
+            return Err(self.mount(path));
+        }
+        let entries = entries_of(path)?;
+        entries.into_par_iter().try_for_each(|e| self.remove(&e.path()))?;
+        remove_empty_dir(path)
     }
-    if meta.dev() != dev {
-        return Err(io::Error::other(format!("{} is a mount point; it was left in place", path.display())));
+}
+
+/// A folder's entries; a folder closed to its owner (the old site of a user who made the
+/// output read-only) is opened first, as removing it is the owner's right.
+fn entries_of(path: &Path) -> io::Result<Vec<std::fs::DirEntry>> {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && meta.permissions().mode() & 0o700 != 0o700
+    {
+        let _ = std::fs::set_permissions(
+            path,
+            std::fs::Permissions::from_mode(meta.permissions().mode() | 0o700),
+        );
     }
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(path)?.collect::<io::Result<_>>()?;
-    entries.into_par_iter().try_for_each(|e| remove_below(&e.path(), dev))?;
-    remove_empty_dir(path)
+    std::fs::read_dir(path)?.collect()
 }
 
 fn remove_empty_dir(path: &Path) -> io::Result<()> {
@@ -94,10 +122,10 @@ mod tests {
         std::fs::write(tree.join("a/b/f.html"), "x").unwrap();
         std::os::unix::fs::symlink(&keep, tree.join("a/link-to-dir")).unwrap();
         std::os::unix::fs::symlink(keep.join("sub/precious.txt"), tree.join("link-to-file")).unwrap();
-        remove_tree(&tree, "").unwrap();
+        remove_tree(&tree, "", &Mounts::default()).unwrap();
         assert!(!tree.exists());
         assert!(keep.join("sub/precious.txt").exists());
-        remove_tree(&tree, "").unwrap();
+        remove_tree(&tree, "", &Mounts::default()).unwrap();
     }
 
     #[test]
