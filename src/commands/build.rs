@@ -45,11 +45,15 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
         Ok(p) => p,
         Err(e) => return publish_failed(e, diags),
     };
+    let mut timer = crate::timing::Timer::start();
+    // Assembled here rather than by the first index file rendered, so that rendering's
+    // threads do not wait on it one by one, and so its time is its own.
+    site.search.index(&site);
+    timer.lap("search index");
     let outputs = render::table::OutputPaths::of(&site);
     if let Err(e) = output::copy_static(&config, &publisher, &|rel| output::publishes_static(&outputs, rel)) {
         e.report(&mut diags);
     }
-    let mut timer = crate::timing::Timer::start();
     diags.extend(render::render_site(&site, &templates, &publisher));
     timer.lap("render+stage");
     if interrupt.is_set() {
