@@ -460,7 +460,11 @@ impl Workspace {
 
     /// The search document of every briefing: last run's where the briefing and its Markdown
     /// are the same objects (an unchanged file), made afresh, in parallel, for the rest.
-    fn search_docs(&mut self, briefings: &[Arc<Briefing>], html: &[Arc<BriefingHtml>]) -> Vec<Arc<SearchDoc>> {
+    fn search_docs(
+        &mut self,
+        briefings: &[Arc<Briefing>],
+        html: &[Arc<BriefingHtml>],
+    ) -> Vec<Arc<SearchDoc>> {
         let cache = &self.search_docs;
         let docs: Vec<Arc<SearchDoc>> = briefings
             .par_iter()

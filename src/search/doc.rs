@@ -104,7 +104,8 @@ impl Acc<'_> {
 /// and footnote back-links (`↩`) dropped with their text, the entities Markdown writes
 /// decoded, runs of white space made one space.
 pub fn html_text(html: &str) -> String {
-    const INLINE: &[&str] = &["a", "em", "strong", "b", "i", "code", "span", "del", "s", "mark", "abbr", "sup"];
+    const INLINE: &[&str] =
+        &["a", "em", "strong", "b", "i", "code", "span", "del", "s", "mark", "abbr", "sup"];
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(i) = rest.find(['<', '&']) {

@@ -93,8 +93,10 @@ impl SearchIndex {
             }
         }
         let entities = entities(site);
-        let spellings: Vec<(String, u32)> =
-            entities.values().flat_map(|e| spellings_of(site, e.id).into_iter().map(|s| (s, e.id.0))).collect();
+        let spellings: Vec<(String, u32)> = entities
+            .values()
+            .flat_map(|e| spellings_of(site, e.id).into_iter().map(|s| (s, e.id.0)))
+            .collect();
         // Sizes as the files will roughly have them: a posting costs about two characters, and
         // never more than a bitmap of the site.
         let bitmap = docs.len() / 6 + 2;
@@ -157,8 +159,11 @@ pub fn spellings_of(site: &Site, id: EntityId) -> Vec<String> {
     all.extend(e.alpha3);
     let code = e.country.map(|c| c.to_string());
     all.extend(code.as_deref());
-    let mut out: Vec<String> =
-        all.iter().map(|s| words(s).map(fold).collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty()).collect();
+    let mut out: Vec<String> = all
+        .iter()
+        .map(|s| words(s).map(fold).collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty())
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -175,7 +180,11 @@ fn facets(site: &Site, entities: &BTreeMap<u32, Entity>) -> Vec<(&'static str, V
         top(entities
             .values()
             .filter(|e| e.kind == kind.name())
-            .map(|e| FacetValue { label: e.name.clone(), path: Some(e.path.clone()), briefings: e.briefings.clone() })
+            .map(|e| FacetValue {
+                label: e.name.clone(),
+                path: Some(e.path.clone()),
+                briefings: e.briefings.clone(),
+            })
             .collect())
     };
     let tags = site

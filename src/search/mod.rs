@@ -34,3 +34,38 @@ impl Search {
         self.index.get_or_init(|| SearchIndex::build(site, &self.docs))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{Config, Overrides};
+    use crate::pipeline::Workspace;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_save_remakes_only_the_saved_briefings_search_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w("site.toml", "title = \"T\"\n");
+        for i in 0..3 {
+            w(
+                &format!("content/briefings/b{i}.md"),
+                &format!("---\ntitle: Briefing {i}\ndate: 2025-01-0{}\n---\nBody {i}.\n", i + 1),
+            );
+        }
+        let mut ws = Workspace::new(Config::load(dir.path(), &Overrides::default()).unwrap());
+        ws.scan();
+        let before = ws.site().0.unwrap();
+        w("content/briefings/b1.md", "---\ntitle: Briefing one\ndate: 2025-01-02\n---\nChanged.\n");
+        assert!(ws.update(&[dir.path().join("content/briefings/b1.md")]));
+        let after = ws.site().0.unwrap();
+        let same: Vec<bool> =
+            before.search.docs.iter().zip(&after.search.docs).map(|(a, b)| Arc::ptr_eq(a, b)).collect();
+        // Newest first: b2, b1, b0.
+        assert_eq!(same, [true, false, true]);
+        assert!(after.search.docs[1].excerpt.contains("Changed"));
+    }
+}
