@@ -469,9 +469,12 @@ impl Workspace {
         let docs: Vec<Arc<SearchDoc>> = briefings
             .par_iter()
             .zip(html)
-            .map(|(b, h)| match cache.get(&b.rel) {
+            // Each piece of work starts with an empty vocabulary: pieces of some size keep the
+            // stemming of repeated words to a few times per site, not once per briefing.
+            .with_min_len(256)
+            .map_init(crate::search::doc::Stems::default, |stems, (b, h)| match cache.get(&b.rel) {
                 Some((cb, ch, d)) if Arc::ptr_eq(cb, b) && Arc::ptr_eq(ch, h) => d.clone(),
-                _ => Arc::new(SearchDoc::of(b, h)),
+                _ => Arc::new(SearchDoc::of(b, h, stems)),
             })
             .collect();
         self.search_docs = briefings

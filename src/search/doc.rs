@@ -7,7 +7,7 @@ use super::fold::{Stem, fold, words};
 use crate::frontmatter::Briefing;
 use crate::pipeline::BriefingHtml;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Where a word occurs; a bit each, so one number holds every field of a stem.
 pub mod field {
@@ -24,22 +24,46 @@ pub mod field {
 
 /// Characters of plain text kept per briefing for snippets: enough for the summary and the
 /// start of the body, small enough that a page of results stays a few kilobytes.
-const EXCERPT: usize = 900;
+const EXCERPT: usize = 480;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchDoc {
     /// Distinct stem keys with the fields they occur in, sorted.
-    pub stems: Vec<(Box<str>, u8)>,
+    pub stems: Vec<(Arc<str>, u8)>,
     /// Distinct (folded spelling, stem key) pairs, sorted: how a typed word finds its stem.
-    pub forms: Vec<(Box<str>, Box<str>)>,
+    pub forms: Vec<(Arc<str>, Arc<str>)>,
     /// Summary, key judgments and body as plain text, cut after `EXCERPT` characters.
     pub excerpt: String,
 }
 
+/// Stemmers and the words they have stemmed, per language: a vocabulary repeats from one
+/// briefing to the next, so each worker keeps one of these for all the briefings it makes.
+#[derive(Default)]
+pub struct Stems {
+    by_lang: HashMap<String, Vocabulary>,
+}
+
+/// The words of one language met so far, numbered, each with its folded spelling and stem.
+struct Vocabulary {
+    stemmer: Stem,
+    numbers: HashMap<Box<str>, u32>,
+    words: Vec<(Arc<str>, Arc<str>)>,
+}
+
+impl Stems {
+    fn lang(&mut self, lang: &str) -> &mut Vocabulary {
+        if !self.by_lang.contains_key(lang) {
+            let v =
+                Vocabulary { stemmer: Stem::for_lang(lang), numbers: HashMap::default(), words: Vec::new() };
+            self.by_lang.insert(lang.to_string(), v);
+        }
+        self.by_lang.get_mut(lang).expect("inserted above")
+    }
+}
+
 impl SearchDoc {
-    pub fn of(b: &Briefing, html: &BriefingHtml) -> SearchDoc {
-        let stemmer = Stem::for_lang(&b.lang);
-        let mut acc = Acc { stemmer: &stemmer, seen: HashMap::default(), stems: BTreeMap::new() };
+    pub fn of(b: &Briefing, html: &BriefingHtml, stems: &mut Stems) -> SearchDoc {
+        let mut acc = Acc { vocabulary: stems.lang(&b.lang), fields: Vec::new(), seen: Vec::new() };
         acc.add(&b.title, field::TITLE);
         let summary = html.summary.as_ref().map(|s| html_text(&s.html.at(""))).unwrap_or_default();
         acc.add(&summary, field::LEAD);
@@ -60,9 +84,17 @@ impl SearchDoc {
         for e in &b.events {
             acc.add(&e.title, field::BODY);
         }
-        let mut forms: Vec<(Box<str>, Box<str>)> = acc.seen.into_values().collect();
+        let words = &acc.vocabulary.words;
+        let mut forms: Vec<(Arc<str>, Arc<str>)> =
+            acc.seen.iter().map(|&i| words[i as usize].clone()).collect();
         forms.sort_unstable();
         forms.dedup();
+        let mut by_stem: HashMap<&Arc<str>, u8> = HashMap::default();
+        for &i in &acc.seen {
+            *by_stem.entry(&words[i as usize].1).or_default() |= acc.fields[i as usize];
+        }
+        let mut stems: Vec<(Arc<str>, u8)> = by_stem.into_iter().map(|(s, f)| (s.clone(), f)).collect();
+        stems.sort_unstable();
         let mut excerpt = String::new();
         for part in std::iter::once(&summary).chain(&judgments).chain([&body]) {
             if !part.is_empty() {
@@ -72,29 +104,39 @@ impl SearchDoc {
                 excerpt.push_str(part);
             }
         }
-        SearchDoc { stems: acc.stems.into_iter().collect(), forms, excerpt: cut(&excerpt, EXCERPT) }
+        SearchDoc { stems, forms, excerpt: cut(&excerpt, EXCERPT) }
     }
 }
 
-/// Words gathered per field; each spelling is stemmed once per briefing.
+/// The words of one briefing: their numbers in the vocabulary in the order first seen, and
+/// the fields of each by number (a vector, not a map: this runs for every word of the site).
 struct Acc<'a> {
-    stemmer: &'a Stem,
-    seen: HashMap<String, (Box<str>, Box<str>)>,
-    stems: BTreeMap<Box<str>, u8>,
+    vocabulary: &'a mut Vocabulary,
+    fields: Vec<u8>,
+    seen: Vec<u32>,
 }
 
 impl Acc<'_> {
     fn add(&mut self, text: &str, field: u8) {
+        let v = &mut *self.vocabulary;
         for w in words(text) {
-            let stem = match self.seen.get(w) {
-                Some((_, stem)) => stem.clone(),
+            let n = match v.numbers.get(w) {
+                Some(&n) => n,
                 None => {
-                    let stem: Box<str> = self.stemmer.key(w).into();
-                    self.seen.insert(w.to_string(), (fold(w).into(), stem.clone()));
-                    stem
+                    let n = v.words.len() as u32;
+                    v.words.push((fold(w).into(), v.stemmer.key(w).into()));
+                    v.numbers.insert(w.into(), n);
+                    n
                 }
             };
-            *self.stems.entry(stem).or_default() |= field;
+            let at = n as usize;
+            if at >= self.fields.len() {
+                self.fields.resize(v.words.len(), 0);
+            }
+            if self.fields[at] == 0 {
+                self.seen.push(n);
+            }
+            self.fields[at] |= field;
         }
     }
 }
@@ -108,18 +150,17 @@ pub fn html_text(html: &str) -> String {
         &["a", "em", "strong", "b", "i", "code", "span", "del", "s", "mark", "abbr", "sup"];
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
+    // Bytes, not chars: both markers are ASCII, and this loop sees every byte of every body.
+    while let Some(i) = rest.bytes().position(|b| b == b'<' || b == b'&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-            let name: String = rest[1..end]
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if !INLINE.contains(&name.as_str()) {
+            // Markdown's HTML names tags in lower case; raw HTML in a body is escaped.
+            let inner = rest[1..end].trim_start_matches('/');
+            let name =
+                &inner[..inner.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(inner.len())];
+            if !INLINE.contains(&name) {
                 out.push(' ');
             }
             let opening = !rest.starts_with("</");
@@ -143,7 +184,14 @@ pub fn html_text(html: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace('↩', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut text = String::with_capacity(out.len());
+    for w in out.split(|c: char| c.is_whitespace() || c == '↩').filter(|w| !w.is_empty()) {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(w);
+    }
+    text
 }
 
 fn entity(name: &str) -> Option<char> {

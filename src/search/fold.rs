@@ -15,7 +15,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Whether `c` belongs to a word.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
 }
 
 /// The words of `text`, as written.

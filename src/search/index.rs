@@ -81,7 +81,7 @@ impl SearchIndex {
         let mut forms: HashMap<&str, BTreeSet<&str>> = HashMap::default();
         for (i, d) in docs.iter().enumerate() {
             for (stem, fields) in &d.stems {
-                let p = stems.entry(stem).or_default();
+                let p = stems.entry(&**stem).or_default();
                 for (k, f) in field::ALL.iter().enumerate() {
                     if fields & f != 0 {
                         p[k].push(i as u32);
@@ -89,7 +89,7 @@ impl SearchIndex {
                 }
             }
             for (form, stem) in &d.forms {
-                forms.entry(form).or_default().insert(stem);
+                forms.entry(&**form).or_default().insert(&**stem);
             }
         }
         let entities = entities(site);
