@@ -34,10 +34,15 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 async function measure(run) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // Requests as they are made, sized by the files on disk (response bodies arrive later).
+  const seen = new Set();
   let bytes = 0, files = 0;
-  page.on("response", async (r) => {
-    if (!/\/(search|pagefind)\//.test(r.url()) || r.url().endsWith("/search/")) return;
-    try { bytes += (await r.body()).length; files++; } catch { /* redirected */ }
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (!/^\/(search|pagefind)\/./.test(url.pathname) || url.pathname === "/search/" || seen.has(url.pathname)) return;
+    seen.add(url.pathname);
+    const [root, rel] = url.pathname.startsWith("/pagefind/") ? [pagefind, url.pathname.slice(10)] : [site, url.pathname.slice(1)];
+    try { bytes += statSync(join(root, decodeURIComponent(rel))).size; files++; } catch { /* not there */ }
   });
   const out = await run(page, () => ({ bytes, files }));
   await context.close();

@@ -135,7 +135,7 @@ fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnos
         // Assembled here rather than by the first output that needs it (the list of output
         // paths does), so its time is its own.
         let mut timer = crate::timing::Timer::start();
-        site.search.index(site);
+        site.search.assembled(site);
         timer.lap("search index");
         diags.extend(output::hidden_statics(config, site));
     }

@@ -39,17 +39,17 @@ impl OutputKind for SearchFiles {
     }
 
     fn keys(&self, site: &Site) -> Vec<Key> {
-        File::all(site.search.index(site)).into_iter().map(key).collect()
+        File::all(site.search.assembled(site)).into_iter().map(key).collect()
     }
 
     fn url(&self, site: &Site, k: Key) -> UrlPath {
-        UrlPath::file(format!("search/{}.js", file(k).name(site.search.index(site))))
+        UrlPath::file(format!("search/{}.js", file(k).name(site.search.assembled(site))))
     }
 
     fn route(&self, site: &Site, path: &[&str]) -> Option<Key> {
         match path {
             ["search", rest @ ..] if !rest.is_empty() && rest != ["index.html"] => {
-                File::parse(site.search.index(site), rest).map(key)
+                File::parse(site.search.assembled(site), rest).map(key)
             }
             _ => None,
         }
@@ -57,6 +57,6 @@ impl OutputKind for SearchFiles {
 
     fn render(&self, cx: Cx, k: Key) -> Result<Vec<u8>, RenderError> {
         let site = cx.site;
-        Ok(file(k).render(site, site.search.index(site), &site.search.docs))
+        Ok(file(k).render(site, site.search.assembled(site), &site.search.docs))
     }
 }

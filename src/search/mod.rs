@@ -30,7 +30,7 @@ impl Search {
         Search { docs, index: OnceLock::new() }
     }
 
-    pub fn index(&self, site: &Site) -> &SearchIndex {
+    pub fn assembled(&self, site: &Site) -> &SearchIndex {
         self.index.get_or_init(|| SearchIndex::build(site, &self.docs))
     }
 }
