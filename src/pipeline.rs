@@ -1,6 +1,7 @@
 //! The pipeline: the order of the build's stages, in one place.
 //!
-//! config → load → front matter → gate → entities → markdown → index → render → output.
+//! config → load → front matter → gate → entities → markdown → index → search documents →
+//! render → output.
 //! A `Workspace` keeps each file's parsed front matter and rendered Markdown between runs, so
 //! `serve` re-reads only changed files and re-renders only Markdown whose text or links
 //! changed; `build` and `check` run the same stages once, from an empty workspace.
@@ -12,6 +13,7 @@ use crate::frontmatter::{self, Briefing, Defaults, Document, EntityFile, Page};
 use crate::index::{self, Index};
 use crate::load::{self, FileKind, SourceFile};
 use crate::markdown::{self, LinkEnv, Place, Rendered, Target};
+use crate::search::{Search, SearchDoc};
 use crate::timing::Timer;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -57,6 +59,8 @@ pub struct Site {
     pub entity_html: HashMap<EntityId, Arc<Rendered>>,
     pub page_html: Vec<Arc<Rendered>>,
     pub index: Arc<Index>,
+    /// The search documents of the briefings, and the search index once asked for.
+    pub search: Arc<Search>,
 }
 
 /// One content file as last read.
@@ -92,8 +96,13 @@ pub struct Workspace {
     /// with the result: reused while both stay the same.
     resolution: Option<u64>,
     resolved: HashMap<String, (Arc<entities::BriefingLookups>, Arc<Resolved>)>,
+    /// Per briefing file: the parsed briefing and rendered Markdown its search document was
+    /// made from; the document is reused while both are the same objects.
+    search_docs: HashMap<String, SearchDocEntry>,
     last: LastRun,
 }
+
+type SearchDocEntry = (Arc<Briefing>, Arc<BriefingHtml>, Arc<SearchDoc>);
 
 /// The last good run's per-briefing results, aligned with its briefing list: a briefing at
 /// the same position as the same parsed object takes them back without any lookup.
@@ -161,6 +170,7 @@ impl Workspace {
             lookups: HashMap::default(),
             resolution: None,
             resolved: HashMap::default(),
+            search_docs: HashMap::default(),
             last: LastRun::default(),
         }
     }
@@ -434,6 +444,8 @@ impl Workspace {
             }
         };
         timer.lap("index");
+        let search = Arc::new(Search::new(self.search_docs(&briefings, &html)));
+        timer.lap("search docs");
         self.last = LastRun {
             briefings: briefings.clone(),
             withheld: gated.withheld.clone(),
@@ -464,8 +476,37 @@ impl Workspace {
             entity_html,
             page_html,
             index,
+            search,
         };
         (Some(site), diags)
+    }
+
+    /// The search document of every briefing: last run's where the briefing and its Markdown
+    /// are the same objects (an unchanged file), made afresh, in parallel, for the rest.
+    fn search_docs(
+        &mut self,
+        briefings: &[Arc<Briefing>],
+        html: &[Arc<BriefingHtml>],
+    ) -> Vec<Arc<SearchDoc>> {
+        let cache = &self.search_docs;
+        let docs: Vec<Arc<SearchDoc>> = briefings
+            .par_iter()
+            .zip(html)
+            // Each piece of work starts with an empty vocabulary: pieces of some size keep the
+            // stemming of repeated words to a few times per site, not once per briefing.
+            .with_min_len(256)
+            .map_init(crate::search::doc::Stems::default, |stems, (b, h)| match cache.get(&b.rel) {
+                Some((cb, ch, d)) if Arc::ptr_eq(cb, b) && Arc::ptr_eq(ch, h) => d.clone(),
+                _ => Arc::new(SearchDoc::of(b, h, stems)),
+            })
+            .collect();
+        self.search_docs = briefings
+            .iter()
+            .zip(html)
+            .zip(&docs)
+            .map(|((b, h), d)| (b.rel.clone(), (b.clone(), h.clone(), d.clone())))
+            .collect();
+        docs
     }
 
     /// Entities: the registry of files (rebuilt only when an entity file changed), each

@@ -240,6 +240,47 @@ fn serves_every_output_as_build_writes_it() {
     }
 }
 
+/// Every file of the search index the server answers, against the same files of `built`.
+fn assert_serves_index_as_built(srv: &Server, built: &Site) {
+    let index = snapshot(&built.public().join("search"));
+    assert!(index.contains_key("meta.js") && index.contains_key("idx/0.js"), "{:?}", index.keys());
+    for (rel, bytes) in &index {
+        let path = format!("/search/{}", rel.strip_suffix("index.html").unwrap_or(rel));
+        let r = get(&srv.addr, &path);
+        assert_eq!(r.status, 200, "{path}");
+        let body = match r.body.find(SCRIPT_START) {
+            Some(start) if rel.ends_with(".html") => {
+                let end = start + r.body[start..].find("</script>").unwrap() + "</script>".len();
+                format!("{}{}", &r.body[..start], &r.body[end..])
+            }
+            _ => r.body.clone(),
+        };
+        assert!(body == String::from_utf8_lossy(bytes), "{path} differs from build output");
+    }
+}
+
+#[test]
+fn serves_the_search_index_as_build_writes_it_and_after_each_save() {
+    let srv = start("basic");
+    assert_serves_index_as_built(&srv, &{
+        let b = Site::copy("basic");
+        b.build(&[]);
+        b
+    });
+    let mut socket = ws(&srv.addr);
+    let path = "content/briefings/2025/xi-kim.md";
+    let text = std::fs::read_to_string(srv.site.root().join(path)).unwrap();
+    let edited = text.replace("Xi and Kim meet in Beijing", "Xi and Kim meet Quokkafrost");
+    srv.site.write(path, &edited);
+    next(&mut socket, "reload");
+    assert!(get(&srv.addr, "/search/doc/0.js").body.contains("Quokkafrost"));
+    let b = Site::copy("basic");
+    b.write(path, &edited);
+    b.build(&[]);
+    assert_serves_index_as_built(&srv, &b);
+    assert_eq!(get(&srv.addr, "/search/idx/99.js").status, 404, "no such shard");
+}
+
 #[test]
 fn nothing_outside_the_site_is_served() {
     let srv = start("basic");

@@ -233,6 +233,8 @@ fn assert_no_marker(s: &Site) {
 #[test]
 fn withheld_briefings_leave_no_trace() {
     let s = built();
+    // Every file is checked, the search index's included.
+    assert!(s.exists("search/meta.js") && s.exists("search/idx/0.js") && s.exists("search/doc/0.js"));
     assert_no_marker(&s);
     assert!(!s.exists("briefings/secret/index.html"));
     assert!(!s.exists("people/onlyamber-person/index.html"));

@@ -45,11 +45,11 @@ pub fn build(root: &Path, overrides: &Overrides, quiet: bool) -> i32 {
         Ok(p) => p,
         Err(e) => return publish_failed(e, diags),
     };
+    let mut timer = crate::timing::Timer::start();
     let outputs = render::table::OutputPaths::of(&site);
     if let Err(e) = output::copy_static(&config, &publisher, &|rel| output::publishes_static(&outputs, rel)) {
         e.report(&mut diags);
     }
-    let mut timer = crate::timing::Timer::start();
     diags.extend(render::render_site(&site, &templates, &publisher));
     timer.lap("render+stage");
     if interrupt.is_set() {
@@ -137,6 +137,11 @@ pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
 fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnostics) {
     let (site, mut diags) = pipeline::load_site(config);
     if let Some(site) = &site {
+        // Assembled here rather than by the first output that needs it (the list of output
+        // paths does), so its time is its own.
+        let mut timer = crate::timing::Timer::start();
+        site.search.assembled(site);
+        timer.lap("search index");
         diags.extend(output::hidden_statics(config, site));
     }
     (site, diags)

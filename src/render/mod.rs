@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod labels;
 pub mod pages;
 pub mod paging;
+pub mod search_files;
 pub mod sitemap;
 pub mod table;
 pub mod templates;

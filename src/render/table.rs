@@ -7,10 +7,10 @@
 
 use super::labels::Labels;
 use super::pages::{
-    briefing, briefings, entities, entity, entity_events, free, home, not_found, publisher, sources, tag,
-    tags, timeline, year,
+    briefing, briefings, entities, entity, entity_events, free, home, not_found, publisher, search, sources,
+    tag, tags, timeline, year,
 };
-use super::{Cx, RenderError, feeds, sitemap};
+use super::{Cx, RenderError, feeds, search_files, sitemap};
 use crate::frontmatter::EntityKind;
 use crate::pipeline::Site;
 use crate::url::UrlPath;
@@ -106,8 +106,8 @@ pub trait OutputKind: Sync {
     fn render(&self, cx: Cx, key: Key) -> Result<Vec<u8>, RenderError>;
 }
 
-/// Everything the site outputs. The order is the menu's order. The search page and its
-/// index (issue 8 part 3) go in here as kinds of their own; so will pictures.
+/// Everything the site outputs. The order is the menu's order. Pictures will go in here as a
+/// kind of their own.
 pub const TABLE: &[&dyn OutputKind] = &[
     &home::Home,
     &briefings::BriefingList,
@@ -129,6 +129,8 @@ pub const TABLE: &[&dyn OutputKind] = &[
     &tag::TagPage,
     &free::FreePage,
     &not_found::NotFound,
+    &search::SearchPage,
+    &search_files::SearchFiles,
     &feeds::SiteFeed,
     &feeds::EntityFeed(EntityKind::Person),
     &feeds::EntityFeed(EntityKind::Organisation),
@@ -136,10 +138,9 @@ pub const TABLE: &[&dyn OutputKind] = &[
     &sitemap::SITEMAP,
 ];
 
-/// Root segments that belong to no kind of the table but are not free either: `search` is
-/// promised by FORMAT.md section 6 (until its kind is in the table), `static` would read as
-/// the site's static folder, `__dossier` is where `serve` keeps its reload socket.
-const OTHER_ROOTS: &[&str] = &["search", "static", "__dossier"];
+/// Root segments that belong to no kind of the table but are not free either: `static` would
+/// read as the site's static folder, `__dossier` is where `serve` keeps its reload socket.
+const OTHER_ROOTS: &[&str] = &["static", "__dossier"];
 
 /// Whether a free page may not take `segment` as its slug.
 pub fn is_reserved_root(segment: &str) -> bool {

@@ -27,6 +27,7 @@ pub const REQUIRED: &[&str] = &[
     "tags.html",
     "tag.html",
     "page.html",
+    "search.html",
     "404.html",
 ];
 

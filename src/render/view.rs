@@ -89,6 +89,7 @@ impl<'a> View<'a> {
         let mut links: BTreeMap<&'static str, String> =
             nav.iter().map(|(n, url)| (n.key, self.href(url))).collect();
         links.insert("home", self.href(&UrlPath::root()));
+        links.insert("search", self.href(&super::pages::search::url()));
         Common {
             site: SiteInfo {
                 title: &c.title,

@@ -10,6 +10,7 @@ pub mod free;
 pub mod home;
 pub mod not_found;
 pub mod publisher;
+pub mod search;
 pub mod sources;
 pub mod tag;
 pub mod tags;
