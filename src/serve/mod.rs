@@ -4,6 +4,8 @@
 //! until the next change, so a save costs only the content stages plus the pages being viewed.
 
 mod http;
+// For the fuzz harness (src/fuzz.rs): request paths are input from the network.
+pub use http::site_path;
 mod snapshot;
 mod watch;
 
