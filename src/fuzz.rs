@@ -92,8 +92,9 @@ fn front_matter(data: &[u8]) {
     assert_eq!(format!("{doc:?}"), format!("{doc2:?}"), "same input, same document");
     check_positions(&diags, &file.text, 1);
     if let Some(doc) = &doc {
+        let lines = Lines::new(&file.text, 1);
         for pos in document_positions(doc) {
-            check_pos(pos, &file.text, 1, "a value");
+            lines.check(pos, "a value");
         }
     }
     if doc.is_none() {
@@ -165,9 +166,9 @@ fn markdown(world: &LinkWorld, data: &[u8]) {
     if flags & 16 == 0 {
         check_positions(&diags, &text, first_line);
     } else {
+        let lines = u32::try_from(raw_yaml.lines().count()).unwrap_or(u32::MAX);
         for d in &diags {
             assert!(d.line >= first_line && d.col >= 1, "{d:?} before the summary");
-            let lines = u32::try_from(raw_yaml.lines().count()).unwrap_or(u32::MAX);
             assert!(d.line <= first_line.saturating_add(lines), "{d:?} after the summary");
         }
     }
@@ -523,27 +524,40 @@ fn site_path(data: &[u8]) {
 
 /// Every diagnostic points into `text`, which starts on file line `first_line`.
 fn check_positions(diags: &[Diagnostic], text: &str, first_line: u32) {
+    let lines = Lines::new(text, first_line);
     for d in diags {
-        check_pos(Pos::new(d.line, d.col), text, first_line, &d.to_string());
+        lines.check(Pos::new(d.line, d.col), &d.to_string());
     }
 }
 
-/// `pos` is a character of `text` (starting on file line `first_line`) or just after the end
-/// of one of its lines; the line after the last one counts as empty.
-fn check_pos(pos: Pos, text: &str, first_line: u32, what: &str) {
-    assert!(pos.line >= 1 && pos.col >= 1, "{what}: zero position {pos:?}");
-    if pos == Pos::START {
-        return;
+/// The length in characters of each line of a text, measured once: checking each of many
+/// positions against the text itself would make the harness quadratic.
+struct Lines {
+    chars: Vec<usize>,
+    first_line: u32,
+}
+
+impl Lines {
+    fn new(text: &str, first_line: u32) -> Lines {
+        Lines { chars: text.split('\n').map(|l| l.chars().count()).collect(), first_line }
     }
-    assert!(pos.line >= first_line, "{what}: before the text ({pos:?})");
-    let i = (pos.line - first_line) as usize;
-    let line = text.split('\n').nth(i);
-    let lines = text.split('\n').count();
-    assert!(line.is_some() || i == lines, "{what}: line {} past the end ({lines} lines)", pos.line);
-    let chars = line.map_or(0, |l| l.chars().count());
-    assert!(
-        pos.col as usize <= chars + 1,
-        "{what}: column {} past the end of its line ({chars} characters)",
-        pos.col
-    );
+
+    /// `pos` is a character of the text or just after the end of one of its lines; the line
+    /// after the last one counts as empty.
+    fn check(&self, pos: Pos, what: &str) {
+        assert!(pos.line >= 1 && pos.col >= 1, "{what}: zero position {pos:?}");
+        if pos == Pos::START {
+            return;
+        }
+        assert!(pos.line >= self.first_line, "{what}: before the text ({pos:?})");
+        let i = (pos.line - self.first_line) as usize;
+        let n = self.chars.len();
+        assert!(i <= n, "{what}: line {} past the end ({n} lines)", pos.line);
+        let chars = self.chars.get(i).copied().unwrap_or(0);
+        assert!(
+            pos.col as usize <= chars + 1,
+            "{what}: column {} past the end of its line ({chars} characters)",
+            pos.col
+        );
+    }
 }
