@@ -1334,6 +1334,19 @@ mod tests {
     }
 
     #[test]
+    fn positions_count_a_lone_carriage_return_as_a_line_end() {
+        // Found by fuzzing: YAML reads a lone CR as a line break, our positions did not, so an
+        // error after one pointed past the end of a line above it.
+        let raw = "---\ntitle: T\rdate: 2025-09-04\rcountires: [CN]\n---\n";
+        let f = SourceFile::new("content/briefings/x.md".into(), FileKind::Briefing, raw);
+        let mut d = Diagnostics::new();
+        parse(&f, &Defaults { language: "de", tlp: Tlp::Clear }, &mut d);
+        let d = d.sorted();
+        assert_eq!((d[0].line, d[0].col), (4, 1), "{d:?}");
+        assert!(f.text.lines().nth(3).is_some_and(|l| l.starts_with("countires")), "{:?}", f.text);
+    }
+
+    #[test]
     fn full_briefing_with_positions() {
         let (b, d) = parse_briefing(
             "---\ntitle: T\ndate: 2025-09-04\ntlp: TLP:AMBER\nactors:\n  - xi-jinping\n  - {ref: Ramon Pacheco Pardo, role: Experte}\n  - {ref: Planungskommission, kind: organisation}\ncountries: [CN, \"North Korea\"]\nevents:\n  - {date: 1961, title: Vertrag, sources: [x]}\nsources:\n  - {id: x, url: https://e.org, reliability: B, credibility: 2}\n---\nBody\n",
