@@ -16,8 +16,11 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
+/// One harness: runs its stage on an input and panics when an invariant breaks.
+pub type Target = fn(&Harness, &[u8]);
+
 /// The targets by name, as libFuzzer and the smoke test know them.
-pub const TARGETS: &[(&str, fn(&Harness, &[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("front_matter", Harness::front_matter),
     ("markdown", Harness::markdown),
     ("date", Harness::date),
