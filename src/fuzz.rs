@@ -564,3 +564,55 @@ impl Lines {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fails(f: impl FnOnce() + std::panic::UnwindSafe) -> bool {
+        std::panic::catch_unwind(f).is_err()
+    }
+
+    #[test]
+    fn the_html_check_rejects_what_raw_html_would_bring() {
+        check_safe_html(
+            "<p>a &lt;b&gt; <a href=\"../x/\" class=\"wikilink\">x</a></p>\n<img src=\"a.png\" alt=\"\" />",
+        );
+        for bad in [
+            "<p><script>alert(1)</script></p>",
+            "<div>x</div>",
+            "<img src=\"x\" onerror=\"alert(1)\" />",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\" &#106;avascript&colon;x\">x</a>",
+            "<a href=\"DATA:text/html,x\">x</a>",
+            "<p>a < b</p>",
+            "<p>a > b</p>",
+            "<a href=x>y</a>",
+        ] {
+            assert!(fails(|| check_safe_html(bad)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_position_check_rejects_positions_outside_the_text() {
+        let lines = Lines::new("ab\nc", 7);
+        for ok in [Pos::START, Pos::new(7, 3), Pos::new(8, 2), Pos::new(9, 1)] {
+            lines.check(ok, "ok");
+        }
+        for bad in
+            [Pos::new(0, 1), Pos::new(7, 0), Pos::new(6, 1), Pos::new(7, 4), Pos::new(9, 2), Pos::new(10, 1)]
+        {
+            assert!(fails(|| Lines::new("ab\nc", 7).check(bad, "bad")), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn every_target_takes_empty_and_arbitrary_bytes() {
+        let h = Harness::default();
+        for (_, f) in TARGETS {
+            for input in [&b""[..], b"\0", b"\xff\xfe---\n\r\n[[", b"\x04[[\xcc\x81]] [@kcna] <b>x</b>"] {
+                f(&h, input);
+            }
+        }
+    }
+}
