@@ -822,10 +822,21 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
                 s => s,
             };
             let mut id = base.clone();
-            let n = next_suffix.entry(base.clone()).or_insert(1);
-            while used.contains(&id) || is_generated_id(&id) {
-                id = format!("{base}-{n}");
-                *n += 1;
+            if used.contains(&id) || is_generated_id(&id) {
+                // The numbered forms of `source`, `fn` and `fnref`, and everything after
+                // `publisher-`, are ids the renderer and theme give themselves: numbering
+                // such a base never left them, and the loop never ended. They are numbered
+                // as `section-…` instead.
+                let stem =
+                    if is_generated_id(&format!("{base}-1")) { format!("section-{base}") } else { base };
+                let n = next_suffix.entry(stem.clone()).or_insert(1);
+                loop {
+                    id = format!("{stem}-{n}");
+                    *n += 1;
+                    if !used.contains(&id) && !is_generated_id(&id) {
+                        break;
+                    }
+                }
             }
             used.insert(id.clone());
             if let Event::Start(Tag::Heading { id: hid, .. }) = &mut events[i] {
@@ -977,6 +988,30 @@ mod tests {
         let (r, _) = run("# X {onmouseover=alert(1) .note #id with space}\n", false);
         let html = r.html.at("");
         assert!(html.starts_with("<h1 id=\"id\" class=\"note\">X</h1>"), "{html}");
+    }
+
+    #[test]
+    fn headings_named_like_generated_ids_get_ids_of_their_own() {
+        // Found by fuzzing: a second `## Source`, or any `## Publisher …`, numbered its id
+        // forever (`source-1`, `source-2`, … are the sources list's own ids).
+        let (r, _) = run(
+            "## Source\n\n## Source\n\n## Publisher X\n\n## Fn\n\n## fn\n\n## Publisher\n\n## Publisher\n",
+            false,
+        );
+        let html = r.html.at("");
+        let ids: Vec<&str> = html.split("id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+        assert_eq!(
+            ids,
+            [
+                "source",
+                "section-source-1",
+                "section-publisher-x-1",
+                "fn",
+                "section-fn-1",
+                "publisher",
+                "section-publisher-1"
+            ]
+        );
     }
 
     #[test]
