@@ -52,7 +52,7 @@ for t in "${targets[@]}"; do
   if ! cargo "${toolchain[@]}" fuzz run "${flags[@]}" "$t" "$work/$t" "tests/fuzz/corpus/$t" -- \
     -max_total_time="$secs" -dict="tests/fuzz/dict/$t.dict" -timeout=10 -rss_limit_mb=4096 \
     -max_len=16384 -artifact_prefix="$work/artifacts/$t/" -print_final_stats=1 >"$work/$t.log" 2>&1; then
-    grep -v -E '^#[0-9]+ +(NEW|REDUCE|pulse)' "$work/$t.log" | tail -n 60
+    grep -v -E '^#[0-9]+ +(NEW|REDUCE|pulse)' "$work/$t.log" | tail -n 60 || true
     for f in "$work/artifacts/$t"/*; do
       [ -e "$f" ] || continue
       echo "fuzz: $t failed on $f; base64 of the input:"
@@ -62,7 +62,7 @@ for t in "${targets[@]}"; do
     echo "fuzz: $t FAILED (reproduce: cargo +nightly fuzz run --fuzz-dir tests/fuzz $t <file>)"
     exit 1
   fi
-  grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' "$work/$t.log" | tr '\n' ' '
+  grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' "$work/$t.log" | tr '\n' ' ' || true
   echo
 done
 rm -rf "$work"
