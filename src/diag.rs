@@ -152,6 +152,45 @@ pub fn pos_at(text: &str, offset: usize) -> Pos {
     Pos::new(line as u32, col as u32)
 }
 
+/// `pos_at` for many offsets into one text, in the order a parser meets them. Each call costs
+/// the distance from the previous offset (going back: from the start of the offset's line),
+/// so the positions of all diagnostics of a text cost time linear in its length; `pos_at` for
+/// each of them would cost the whole prefix every time, quadratic in the text.
+#[derive(Debug, Clone)]
+pub struct PosCursor<'a> {
+    text: &'a str,
+    offset: usize,
+    pos: Pos,
+}
+
+impl<'a> PosCursor<'a> {
+    pub fn new(text: &'a str) -> Self {
+        PosCursor { text, offset: 0, pos: Pos::START }
+    }
+
+    /// The same as `pos_at(text, offset)`.
+    pub fn at(&mut self, offset: usize) -> Pos {
+        let text = self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        if offset < self.offset {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let lines_back = text[line_start..self.offset].matches('\n').count() as u32;
+            self.pos = Pos::new(self.pos.line - lines_back, 1);
+            self.offset = line_start;
+        }
+        let seg = &text[self.offset..offset];
+        self.pos = match seg.rfind('\n') {
+            Some(i) => Pos::new(
+                self.pos.line + seg.matches('\n').count() as u32,
+                seg[i + 1..].chars().count() as u32 + 1,
+            ),
+            None => Pos::new(self.pos.line, self.pos.col + seg.chars().count() as u32),
+        };
+        self.offset = offset;
+        self.pos
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -170,6 +209,16 @@ mod tests {
         assert_eq!(pos_at(text, 3), Pos::new(2, 1));
         // `ö` is two bytes but one column.
         assert_eq!(pos_at(text, 6), Pos::new(2, 3));
+    }
+
+    #[test]
+    fn cursor_positions_equal_pos_at_in_any_order() {
+        let text = "ab\nöx [[y]]\n\nz\u{E000}\n";
+        let mut c = PosCursor::new(text);
+        // Forward, back within a line, back across lines, past the end, inside a character.
+        for offset in [0, 1, 3, 6, 12, 4, 2, 14, 99, 7, 16, 5, 0, 17] {
+            assert_eq!(c.at(offset), pos_at(text, offset), "offset {offset}");
+        }
     }
 
     #[test]

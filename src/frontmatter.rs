@@ -9,6 +9,7 @@ use crate::slug::{self, Slug};
 use crate::tlp::Tlp;
 use crate::yaml_error::{self, Action};
 use jiff::civil::Date;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -448,7 +449,15 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
         diags.error(&file.rel, Pos::START, "missing front matter: the file must start with a line `---`, then YAML, then a closing `---` line");
         return None;
     };
-    let mut cx = Cx { rel: &file.rel, yaml: split.yaml, line0: split.yaml_line - 1, cut: Vec::new(), diags };
+    let mut cx = Cx {
+        rel: &file.rel,
+        yaml: split.yaml,
+        lines: split.yaml.lines().collect(),
+        line_starts: std::iter::once(0).chain(split.yaml.match_indices('\n').map(|(i, _)| i + 1)).collect(),
+        line0: split.yaml_line - 1,
+        cut: Vec::new(),
+        diags,
+    };
     let body = Body { text: split.body.to_string(), line: body_line(&file.text, &split) };
     match file.kind {
         FileKind::Briefing => {
@@ -524,6 +533,10 @@ struct Cx<'a> {
     line0: u32,
     /// The front matter's YAML, to see how a scalar is written.
     yaml: &'a str,
+    /// Its lines, and the byte offset where each starts, split once: a scalar's source is
+    /// looked up for every key judgment, and splitting the YAML each time was quadratic.
+    lines: Vec<&'a str>,
+    line_starts: Vec<usize>,
     /// Top-level keys cut out after an error in their value, so their absence is no error.
     cut: Vec<String>,
     diags: &'a mut Diagnostics,
@@ -541,7 +554,7 @@ impl Cx<'_> {
     /// opening quote, or on the line after a `|` / `>` block indicator. Diagnostics inside
     /// Markdown in front matter (a summary's wikilink) then point at the right character.
     fn text_start(&self, pos: Pos) -> (Pos, u32) {
-        let lines: Vec<&str> = self.yaml.lines().collect();
+        let lines = &self.lines;
         let Some(i) = (pos.line.checked_sub(self.line0 + 1)).map(|i| i as usize) else { return (pos, 0) };
         let Some(line) = lines.get(i) else { return (pos, 0) };
         let indent_of = |l: &str| (l.len() - l.trim_start_matches(' ').len()) as u32;
@@ -560,20 +573,33 @@ impl Cx<'_> {
     }
 
     /// The source of a scalar starting at `start`: the rest of its first line, then the
-    /// following lines indented deeper than its key (`indent` columns or more).
-    fn scalar_source(&self, start: Pos, indent: u32) -> Arc<str> {
-        let mut lines = self.yaml.lines().skip(start.line.saturating_sub(self.line0 + 1) as usize);
-        let Some(first) = lines.next() else { return Arc::from("") };
+    /// following lines indented deeper than its key (`indent` columns or more), up to the line
+    /// holding byte `end` of the YAML (where the parser says the scalar ends), when known.
+    /// Without that end, a judgment followed by others took in all of them, each: quadratic
+    /// in time and memory.
+    fn scalar_source(&self, start: Pos, indent: u32, end: Option<usize>) -> Arc<str> {
+        let first = start.line.saturating_sub(self.line0 + 1) as usize;
+        let last =
+            end.map_or(usize::MAX, |e| self.line_starts.partition_point(|s| *s <= e).saturating_sub(1));
+        let mut lines = self.lines.iter().enumerate().skip(first);
+        let Some((_, first)) = lines.next() else { return Arc::from("") };
         let mut out: String = first.chars().skip(start.col.saturating_sub(1) as usize).collect();
-        for l in lines {
+        for (i, l) in lines {
             let ind = (l.len() - l.trim_start_matches(' ').len()) as u32;
-            if !l.trim().is_empty() && (indent == 0 || ind < indent) {
+            if i > last || (!l.trim().is_empty() && (indent == 0 || ind < indent)) {
                 break;
             }
             out.push('\n');
             out.push_str(l);
         }
         Arc::from(out)
+    }
+
+    /// The byte offset in the YAML just past a value as written, when the parser knows it.
+    fn end_of(loc: &serde_saphyr::Location) -> Option<usize> {
+        let span = loc.span();
+        let start = usize::try_from(span.byte_offset()?).ok()?;
+        start.checked_add(usize::try_from(span.byte_len()?).ok()?)
     }
 
     /// A single value's text, or an error at it when it is a list or a map. Null is empty
@@ -850,13 +876,21 @@ impl Cx<'_> {
         Some(l.to_string())
     }
 
-    fn source_refs(&mut self, v: Option<ListOf<S>>, ids: &[String]) -> Vec<usize> {
+    /// Indices of the sources named, each once. `index` maps the ids of `ids` to their index,
+    /// so a long list costs no search of all sources per entry.
+    fn source_refs(
+        &mut self,
+        v: Option<ListOf<S>>,
+        ids: &[String],
+        index: &HashMap<String, usize>,
+    ) -> Vec<usize> {
         let mut out = Vec::new();
+        let mut seen = HashSet::default();
         for a in self.list(v) {
-            match ids.iter().position(|id| *id == a.value) {
-                Some(i) if !out.contains(&i) => out.push(i),
+            match index.get(&a.value) {
+                Some(&i) if seen.insert(i) => out.push(i),
                 Some(_) => {}
-                None => self.error(a.pos, unknown_source(&a.value, ids)),
+                None => self.error(a.pos, unknown_source(&a.value, ids.iter().map(String::as_str))),
             }
         }
         out
@@ -875,11 +909,12 @@ impl Cx<'_> {
             None => self.missing("date"),
         };
         let updated = raw.updated.and_then(|d| self.full_date(d));
+        let summary_end = raw.summary.as_ref().and_then(|s| Self::end_of(&s.referenced));
         let summary = raw.summary.and_then(|s| self.scalar(s)).filter(|s| !s.value.trim().is_empty());
         let (summary, summary_indent, summary_raw) = match summary {
             Some(s) => {
                 let (pos, indent) = self.text_start(s.pos);
-                let raw = self.scalar_source(pos, indent);
+                let raw = self.scalar_source(pos, indent, summary_end);
                 (Some(At::new(s.value, pos)), indent, raw)
             }
             None => (None, 0, Arc::from("")),
@@ -894,14 +929,13 @@ impl Cx<'_> {
             None => Some(defaults.tlp),
         };
         let mut tags = Vec::new();
-        let mut tag_slugs = Vec::new();
+        let mut tag_slugs = HashSet::default();
         for t in self.list(raw.tags) {
             let slug = slug::slugify(&t.value, defaults.language);
             if slug.is_empty() {
                 self.error(t.pos, format!("tag \"{}\" has no letters or digits", t.value));
-            } else if !tag_slugs.contains(&slug) {
+            } else if tag_slugs.insert(slug) {
                 // `China` and `china` share /tags/china/: one tag, listed once.
-                tag_slugs.push(slug);
                 tags.push(t.value);
             }
         }
@@ -958,6 +992,7 @@ impl Cx<'_> {
         // Sources first: events and judgments refer to them by id.
         let mut sources = Vec::new();
         let mut ids: Vec<String> = Vec::new();
+        let mut id_index: HashMap<String, usize> = HashMap::default();
         for s in self.items(raw.sources) {
             let Some((item_pos, r)) = self.entry(s) else { continue };
             let id = match r.id {
@@ -978,7 +1013,7 @@ impl Cx<'_> {
                 );
                 continue;
             }
-            if ids.contains(&idv) {
+            if id_index.contains_key(&idv) {
                 self.error(id.pos, format!("duplicate source id \"{idv}\""));
                 continue;
             }
@@ -1022,6 +1057,7 @@ impl Cx<'_> {
                 reliability,
                 credibility,
             };
+            id_index.insert(idv.clone(), ids.len());
             ids.push(idv);
             sources.push(source);
         }
@@ -1047,7 +1083,7 @@ impl Cx<'_> {
             };
             let actors = self.list(r.actors);
             let countries = self.list(r.countries);
-            let srcs = self.source_refs(r.sources, &ids);
+            let srcs = self.source_refs(r.sources, &ids, &id_index);
             if let (Some(date), Some(title)) = (date, title) {
                 events.push(Event { date, title, actors, countries, sources: srcs });
             }
@@ -1058,6 +1094,7 @@ impl Cx<'_> {
             let Some((item_pos, r)) = self.entry(k) else { continue };
             let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
             let text_start = self.text_start(text_pos);
+            let text_end = r.text.as_ref().and_then(|t| Self::end_of(&t.referenced));
             // A text of the wrong shape is reported as such, not also as missing.
             let wrong_shape =
                 r.text.as_ref().is_some_and(|t| matches!(t.value, Node::List(_) | Node::Map(_)));
@@ -1083,13 +1120,13 @@ impl Cx<'_> {
                     None
                 })
             });
-            let srcs = self.source_refs(r.sources, &ids);
+            let srcs = self.source_refs(r.sources, &ids, &id_index);
             match text {
                 Some(text) => key_judgments.push(KeyJudgment {
                     text,
                     pos: text_start.0,
                     indent: text_start.1,
-                    raw: self.scalar_source(text_start.0, text_start.1),
+                    raw: self.scalar_source(text_start.0, text_start.1, text_end),
                     likelihood,
                     confidence,
                     sources: srcs,
@@ -1242,8 +1279,18 @@ fn top_level_key(text: &str, line: usize) -> Option<(usize, String)> {
     })
 }
 
-pub fn unknown_source(id: &str, ids: &[String]) -> String {
-    let list = if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
+/// The message for a reference to no source. It names at most `SHOWN` of the sources: each
+/// wrong reference gets its own message, and listing thousands of sources in each made the
+/// output quadratic in the file.
+pub fn unknown_source<'a>(id: &str, ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 12;
+    let n = ids.len();
+    let shown: Vec<&str> = ids.take(SHOWN).collect();
+    let list = match n {
+        0 => "none".to_string(),
+        n if n <= SHOWN => shown.join(", "),
+        n => format!("{}, and {} more", shown.join(", "), n - SHOWN),
+    };
     format!("unknown source \"{id}\" (sources: {list})")
 }
 
@@ -1260,6 +1307,43 @@ mod tests {
             _ => None,
         };
         (b, d.sorted())
+    }
+
+    #[test]
+    fn a_judgment_source_is_its_own_text_only() {
+        // Found by fuzzing: each judgment's source ran on over all the judgments after it,
+        // so 5 000 judgments took seconds and copied the YAML 5 000 times.
+        let mut yaml = "---\ntitle: T\ndate: 2025-09-04\nkey_judgments:\n".to_string();
+        yaml += "  - text: a [[x]]\n    likelihood: likely\n  - text: |\n      b\n      c\n  - {text: 'q'}\n";
+        yaml += &"  - text: more [[y]]\n".repeat(5000);
+        let (b, d) = parse_briefing(&(yaml + "summary: s\n---\n"));
+        assert!(d.is_empty(), "{d:?}");
+        let k = b.unwrap().key_judgments;
+        let raw: Vec<&str> = k[..4].iter().map(|k| &*k.raw).collect();
+        assert_eq!(raw, ["a [[x]]", "b\n      c", "q'}", "more [[y]]"]);
+        assert!(k.iter().all(|k| k.raw.len() < 20));
+    }
+
+    #[test]
+    fn an_unknown_source_message_names_a_few_sources() {
+        let ids: Vec<String> = (0..5000).map(|i| format!("s{i}")).collect();
+        let msg = unknown_source("x", ids.iter().map(String::as_str));
+        assert!(msg.ends_with("s10, s11, and 4988 more)"), "{msg}");
+        assert_eq!(unknown_source("x", ["a", "b"].into_iter()), "unknown source \"x\" (sources: a, b)");
+        assert_eq!(unknown_source("x", [].into_iter()), "unknown source \"x\" (sources: none)");
+    }
+
+    #[test]
+    fn positions_count_a_lone_carriage_return_as_a_line_end() {
+        // Found by fuzzing: YAML reads a lone CR as a line break, our positions did not, so an
+        // error after one pointed past the end of a line above it.
+        let raw = "---\ntitle: T\rdate: 2025-09-04\rcountires: [CN]\n---\n";
+        let f = SourceFile::new("content/briefings/x.md".into(), FileKind::Briefing, raw);
+        let mut d = Diagnostics::new();
+        parse(&f, &Defaults { language: "de", tlp: Tlp::Clear }, &mut d);
+        let d = d.sorted();
+        assert_eq!((d[0].line, d[0].col), (4, 1), "{d:?}");
+        assert!(f.text.lines().nth(3).is_some_and(|l| l.starts_with("countires")), "{:?}", f.text);
     }
 
     #[test]

@@ -9,6 +9,8 @@ pub mod date;
 pub mod diag;
 pub mod entities;
 pub mod frontmatter;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod index;
 pub mod interrupt;
 pub mod load;

@@ -42,7 +42,13 @@ pub struct Split<'a> {
 impl SourceFile {
     pub fn new(rel: String, kind: FileKind, raw: &str) -> SourceFile {
         let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-        let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() };
+        // A lone CR ends a line too: the YAML and Markdown parsers count it as one, and
+        // positions counted by `\n` alone pointed lines too high after it.
+        let text = if text.contains('\r') {
+            text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            text.to_string()
+        };
         let name = rel.rsplit('/').next().unwrap_or(&rel);
         let stem = name.strip_suffix(".md").unwrap_or(name).to_string();
         SourceFile { rel, kind, stem, text }
@@ -324,6 +330,14 @@ mod tests {
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "Body\n");
         assert_eq!(f.stem, "a");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let f = SourceFile::new("x.md".into(), FileKind::Page, "---\rtitle: A\r\n---\rBody\r\rEnd");
+        let s = f.split().unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "Body\n\nEnd");
     }
 
     #[test]

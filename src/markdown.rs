@@ -3,7 +3,7 @@
 //! escaping raw HTML. Output HTML is root-relative: it is kept in pieces between which each
 //! page puts its own path to the site root.
 
-use crate::diag::{Diagnostics, Pos, pos_at};
+use crate::diag::{Diagnostics, Pos, PosCursor, pos_at};
 use crate::entities::{EntityId, Registry};
 use crate::frontmatter::{EntityKind, Source, unknown_source};
 use crate::slug::slugify;
@@ -109,6 +109,8 @@ fn site_path_end(piece: &str) -> usize {
 /// A character that stands for the root while pulldown-cmark writes the HTML: one the text
 /// does not contain (tried from the Unicode private-use area), so the pieces can be cut apart
 /// again; `render` checks the count and tries the next one if a label brought it in.
+/// The text is read once: searching it for each candidate would cost its length for each of
+/// the (up to 6400) private-use characters it holds.
 fn root_marker(text: &str, skip: usize) -> char {
     // The basic private-use area, then planes 15 and 16: 137,000 candidates, more than any
     // text can hold without being hundreds of kilobytes of them. One pass over the text.
@@ -262,27 +264,42 @@ pub enum Place<'a> {
 }
 
 impl Place<'_> {
-    fn pos(self, text: &str, offset: usize) -> Pos {
-        let p = pos_at(text, offset);
+    /// The file position of `offset` in `text`; `at` is a cursor over `text`, so that the
+    /// positions of all of a text's diagnostics cost time linear in its length.
+    fn pos(self, at: &mut PosCursor, text: &str, offset: usize) -> Pos {
         match self {
-            Place::Body { line } => Pos::new(line + p.line - 1, p.col),
-            Place::Inline { pos, raw, .. } if let Some(at) = find_in_source(text, offset, raw) => {
-                let q = pos_at(raw, at);
+            Place::Body { line } => {
+                let p = at.at(offset);
+                Pos::new(line + p.line - 1, p.col)
+            }
+            Place::Inline { pos, raw, .. } if let Some(i) = find_in_source(text, offset, raw) => {
+                let q = pos_at(raw, i);
                 if q.line == 1 {
                     Pos::new(pos.line, pos.col + q.col - 1)
                 } else {
                     Pos::new(pos.line + q.line - 1, q.col)
                 }
             }
-            Place::Inline { pos, .. } if p.line == 1 => Pos::new(pos.line, pos.col + p.col - 1),
-            Place::Inline { pos, indent, .. } => Pos::new(pos.line + p.line - 1, indent + p.col),
+            Place::Inline { pos, indent, .. } => match at.at(offset) {
+                p if p.line == 1 => Pos::new(pos.line, pos.col + p.col - 1),
+                p => Pos::new(pos.line + p.line - 1, indent + p.col),
+            },
         }
     }
 }
 
+/// Past this many bytes of text or source, a YAML value's positions come from its text alone
+/// (exact unless lines were folded or characters escaped): matching the source costs the
+/// length of both for each diagnostic, and a value holding thousands of links would make
+/// that quadratic. Summaries and judgments are a few sentences.
+const MAX_SOURCE_MATCH: usize = 4096;
+
 /// Where the word at `offset` of a decoded YAML value was written in its source: the same
 /// occurrence of the same word. `None` when the source spells it differently.
 fn find_in_source(text: &str, offset: usize, raw: &str) -> Option<usize> {
+    if text.len() > MAX_SOURCE_MATCH || raw.len() > MAX_SOURCE_MATCH {
+        return None;
+    }
     let rest = text.get(offset..)?;
     let word = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
     if word.is_empty() || raw.is_empty() {
@@ -326,6 +343,7 @@ pub struct ResolveMemo(std::sync::Mutex<HashMap<String, Option<Target>>>);
 /// `revalidate`, resolving each distinct link text once across calls sharing `memo`.
 pub fn revalidate_with(r: &Rendered, env: &LinkEnv, memo: &ResolveMemo) -> Option<Vec<Target>> {
     let mut targets = Vec::with_capacity(r.targets.len());
+    let mut seen = HashSet::default();
     for rec in r.links.iter() {
         let known = memo.0.lock().unwrap_or_else(|e| e.into_inner()).get(&rec.raw).copied();
         let t = match known {
@@ -339,7 +357,7 @@ pub fn revalidate_with(r: &Rendered, env: &LinkEnv, memo: &ResolveMemo) -> Optio
         if !env.target_is(t, &rec.url, &rec.label) {
             return None;
         }
-        if !targets.contains(&t) {
+        if seen.insert(t) {
             targets.push(t);
         }
     }
@@ -424,6 +442,7 @@ fn render_with(
     let mut r = Renderer {
         text,
         place,
+        cursor: PosCursor::new(text),
         citations,
         env,
         rel,
@@ -433,6 +452,9 @@ fn render_with(
         out: Vec::new(),
         targets: Vec::new(),
         cited: Vec::new(),
+        seen: HashSet::default(),
+        seen_cited: HashSet::default(),
+        source_index: None,
         footnotes: Footnotes::default(),
         link_close: Vec::new(),
         links: Vec::new(),
@@ -488,6 +510,8 @@ impl Footnotes {
 struct Renderer<'a, 'd> {
     text: &'a str,
     place: Place<'a>,
+    /// Turns offsets in `text` into positions, diagnostic after diagnostic.
+    cursor: PosCursor<'a>,
     citations: Option<Citations<'a>>,
     env: &'a LinkEnv<'a>,
     rel: &'a str,
@@ -498,6 +522,13 @@ struct Renderer<'a, 'd> {
     out: Vec<Event<'a>>,
     targets: Vec<Target>,
     cited: Vec<usize>,
+    /// What `targets` and `cited` hold, asked for each link and citation: a long text
+    /// with many different links must not search the lists each time.
+    seen: HashSet<Target>,
+    seen_cited: HashSet<usize>,
+    /// The sources' indices by id, made at the first citation: a search of all sources per
+    /// citation would be quadratic in a briefing with many of both.
+    source_index: Option<HashMap<&'a str, usize>>,
     footnotes: Footnotes,
     /// How to close each open link.
     link_close: Vec<LinkClose>,
@@ -512,12 +543,12 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn error(&mut self, offset: usize, msg: String) {
-        let pos = self.place.pos(self.text, offset);
+        let pos = self.place.pos(&mut self.cursor, self.text, offset);
         self.diags.error(self.rel, pos, msg);
     }
 
     fn warning(&mut self, offset: usize, msg: String) {
-        let pos = self.place.pos(self.text, offset);
+        let pos = self.place.pos(&mut self.cursor, self.text, offset);
         self.diags.warning(self.rel, pos, msg);
     }
 
@@ -566,7 +597,7 @@ impl<'a> Renderer<'a, '_> {
                         let ref_offset = range.start + 2;
                         match self.env.resolve(&dest_url) {
                             Ok(t) => {
-                                if !self.targets.contains(&t) {
+                                if self.seen.insert(t) {
                                     self.targets.push(t);
                                 }
                                 let (url, label) = self.env.target_url_and_title(t);
@@ -721,9 +752,16 @@ impl<'a> Renderer<'a, '_> {
                 );
                 continue;
             };
-            match sources.iter().position(|s| s.id == id) {
+            let index = self.source_index.get_or_insert_with(|| {
+                let mut index = HashMap::default();
+                for (i, s) in sources.iter().enumerate() {
+                    index.entry(s.id.as_str()).or_insert(i);
+                }
+                index
+            });
+            match index.get(id).copied() {
                 Some(i) => {
-                    if !self.cited.contains(&i) {
+                    if self.seen_cited.insert(i) {
                         self.cited.push(i);
                     }
                     let n = i + 1;
@@ -732,8 +770,8 @@ impl<'a> Renderer<'a, '_> {
                     links.push(format!("<a href=\"{base}#source-{n}\" title=\"{}\">{n}</a>", esc(title)));
                 }
                 None => {
-                    let ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
-                    let msg = unknown_source(id, &ids).replacen(
+                    let ids = sources.iter().map(|s| s.id.as_str());
+                    let msg = unknown_source(id, ids).replacen(
                         &format!("\"{id}\""),
                         &format!("\"{id}\" in citation"),
                         1,
@@ -823,10 +861,21 @@ fn assign_heading_ids(events: &mut [Event<'_>], lang: &str) {
                 s => s,
             };
             let mut id = base.clone();
-            let n = next_suffix.entry(base.clone()).or_insert(1);
-            while used.contains(&id) || is_generated_id(&id) {
-                id = format!("{base}-{n}");
-                *n += 1;
+            if used.contains(&id) || is_generated_id(&id) {
+                // The numbered forms of `source`, `fn` and `fnref`, and everything after
+                // `publisher-`, are ids the renderer and theme give themselves: numbering
+                // such a base never left them, and the loop never ended. They are numbered
+                // as `section-…` instead.
+                let stem =
+                    if is_generated_id(&format!("{base}-1")) { format!("section-{base}") } else { base };
+                let n = next_suffix.entry(stem.clone()).or_insert(1);
+                loop {
+                    id = format!("{stem}-{n}");
+                    *n += 1;
+                    if !used.contains(&id) && !is_generated_id(&id) {
+                        break;
+                    }
+                }
             }
             used.insert(id.clone());
             if let Event::Start(Tag::Heading { id: hid, .. }) = &mut events[i] {
@@ -893,6 +942,23 @@ mod tests {
         let mut d = Diagnostics::new();
         let cites = Citations { sources: &sources, page: None };
         let r = render(md, Place::Body { line: 10 }, false, Some(cites), &env, "b.md", &mut d);
+        (r, d.sorted())
+    }
+
+    /// Renders a text where citations are not allowed (each is an error).
+    fn run_without_sources(md: &str) -> (Rendered, Vec<crate::diag::Diagnostic>) {
+        let reg = registry();
+        let (briefings, withheld) = (HashMap::default(), HashSet::default());
+        let env = LinkEnv {
+            registry: &reg,
+            briefings: &briefings,
+            briefing_titles: &[],
+            withheld: &withheld,
+            lang: "en",
+            allow_html: false,
+        };
+        let mut d = Diagnostics::new();
+        let r = render(md, Place::Body { line: 10 }, false, None, &env, "b.md", &mut d);
         (r, d.sorted())
     }
 
@@ -964,6 +1030,30 @@ mod tests {
     }
 
     #[test]
+    fn headings_named_like_generated_ids_get_ids_of_their_own() {
+        // Found by fuzzing: a second `## Source`, or any `## Publisher …`, numbered its id
+        // forever (`source-1`, `source-2`, … are the sources list's own ids).
+        let (r, _) = run(
+            "## Source\n\n## Source\n\n## Publisher X\n\n## Fn\n\n## fn\n\n## Publisher\n\n## Publisher\n",
+            false,
+        );
+        let html = r.html.at("");
+        let ids: Vec<&str> = html.split("id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+        assert_eq!(
+            ids,
+            [
+                "source",
+                "section-source-1",
+                "section-publisher-x-1",
+                "fn",
+                "section-fn-1",
+                "publisher",
+                "section-publisher-1"
+            ]
+        );
+    }
+
+    #[test]
     fn footnotes_are_numbered_and_collected_at_the_end() {
         let (r, _) = run("A[^b] and B[^a].\n\n[^a]: Second.\n[^b]: First.\n\nAfter.", false);
         let html = r.html.at("");
@@ -978,12 +1068,12 @@ mod tests {
         // `summary: >` folded over two lines, the link on the second (file line 6).
         let place = Place::Inline { pos: Pos::new(5, 3), indent: 2, raw: "line1\n  see [[x]] and [[x]]" };
         let text = "line1 see [[x]] and [[x]]";
-        assert_eq!(place.pos(text, text.find("x]]").unwrap()), Pos::new(6, 9));
-        assert_eq!(place.pos(text, text.rfind("x]]").unwrap()), Pos::new(6, 19));
+        assert_eq!(place.pos(&mut PosCursor::new(text), text, text.find("x]]").unwrap()), Pos::new(6, 9));
+        assert_eq!(place.pos(&mut PosCursor::new(text), text, text.rfind("x]]").unwrap()), Pos::new(6, 19));
         // Escapes before the link in a double-quoted value.
         let place = Place::Inline { pos: Pos::new(4, 11), indent: 0, raw: "\\\"q\\\" [[y]]\"" };
         let text = "\"q\" [[y]]";
-        assert_eq!(place.pos(text, text.find("y]]").unwrap()), Pos::new(4, 19));
+        assert_eq!(place.pos(&mut PosCursor::new(text), text, text.find("y]]").unwrap()), Pos::new(4, 19));
     }
 
     #[test]
@@ -995,6 +1085,31 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(is_script_url("java\tscript:x") && is_script_url("DATA:text/html,x"));
         assert!(!is_script_url("data-sheet.pdf") && !is_script_url("#javascript"));
+    }
+
+    #[test]
+    fn many_diagnostics_in_one_text_cost_linear_time() {
+        // Found by fuzzing: each diagnostic counted lines and columns from the start of the
+        // text again, quadratic in its length (20 000 broken links in 220 KB took seconds, and
+        // each doubling four times as long). This takes about 3 s unoptimised, a minute if
+        // quadratic.
+        let md = "[@a] ".repeat(200_000);
+        let (_, d) = run_without_sources(&md);
+        assert_eq!(d.len(), 200_000);
+        assert_eq!((d[199_999].line, d[199_999].col), (10, 999_998));
+    }
+
+    #[test]
+    fn the_root_marker_is_found_in_one_pass() {
+        let all: String = ('\u{E000}'..='\u{F8FF}').collect();
+        assert_eq!(root_marker("", 0), '\u{E000}');
+        assert_eq!(root_marker("\u{E000}\u{E002}", 1), '\u{E003}');
+        assert_eq!(root_marker(&all[..all.len() - 3], 0), '\u{F8FF}');
+        // Every private-use character after 4 MB of text: searching the text once per
+        // candidate cost 6 400 searches of 4 MB (minutes); one pass costs milliseconds. (No
+        // timing here: a quadratic version would make this test run for minutes.)
+        let text = "a".repeat(1 << 22) + &all;
+        assert_eq!(root_marker(&text, 0), '\u{F0000}');
     }
 
     #[test]

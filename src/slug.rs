@@ -55,10 +55,16 @@ pub fn is_valid(s: &str) -> bool {
 /// languages drop accents (`ö` → `o`). Scripts without Latin letters go through `deunicode`
 /// (`김정은` → `gim-jeong-eun`).
 pub fn slugify(text: &str, lang: &str) -> String {
-    if !text.is_ascii() && !unicode_normalization::is_nfc_quick(text.chars()).eq(&IsNormalized::Yes) {
-        // Decomposed input (macOS file names) would lose its umlauts: `o` + U+0308 is `ö`.
-        return slugify(&text.nfc().collect::<String>(), lang);
-    }
+    // Decomposed input (macOS file names) would lose its umlauts: `o` + U+0308 is `ö`. Composed
+    // once, not until the quick check says "yes": for a lone combining mark it says "maybe"
+    // forever, and asking again recursed until the stack overflowed.
+    let composed;
+    let text = if !text.is_ascii() && unicode_normalization::is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        composed = text.nfc().collect::<String>();
+        composed.as_str()
+    } else {
+        text
+    };
     let german = lang.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("de"));
     let mut ascii = String::with_capacity(text.len());
     for c in text.chars() {
@@ -121,6 +127,13 @@ mod tests {
         assert_eq!(slugify("Großmacht", "de-AT"), "grossmacht");
         assert_eq!(slugify("Äußeres", "de"), "aeusseres");
         assert_eq!(slugify("Pjo\u{308}ngjang", "de"), "pjoengjang", "decomposed input");
+    }
+
+    #[test]
+    fn combining_marks_that_compose_with_nothing_do_not_recurse() {
+        // Found by fuzzing (markdown target): `[[\u{301}]]` overflowed the stack.
+        assert_eq!(slugify("\u{301}", "en"), "");
+        assert_eq!(slugify("K\u{301}\u{301}im \u{308}", "de"), "kim");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 mod guard;
 mod http;
+// For the fuzz harness (src/fuzz.rs): request paths are input from the network.
+pub use http::site_path;
 mod snapshot;
 mod watch;
 
