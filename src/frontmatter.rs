@@ -1,6 +1,10 @@
 //! Front matter: each file's YAML parsed (serde-saphyr) into typed documents whose every value
-//! keeps its file position. References to entities stay unresolved text here; the entities
-//! stage resolves them.
+//! keeps its file position. References to entities, publishers and shared sources stay
+//! unresolved text here; the entities and sources stages resolve them.
+
+mod registry;
+
+pub use registry::{PublisherFile, SharedSourceFile};
 
 use crate::date::{Edtf, parse_full};
 use crate::diag::{Diagnostics, Pos};
@@ -142,6 +146,7 @@ struct RawBriefing {
     sources: Option<ListOf<MapOf<RawSource>>>,
     key_judgments: Option<ListOf<MapOf<RawJudgment>>>,
     related: Option<ListOf<S>>,
+    review_by: Option<S>,
 }
 
 #[derive(Deserialize)]
@@ -156,17 +161,22 @@ struct RawActorMap {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvent {
+    id: Option<S>,
     date: Option<S>,
     title: Option<S>,
+    planned: Option<S>,
     actors: Option<ListOf<S>>,
     countries: Option<ListOf<S>>,
     sources: Option<ListOf<S>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
     id: Option<S>,
+    /// A shared source (`content/sources/<id>.md`) cited by this entry.
+    #[serde(rename = "ref")]
+    reference: Option<S>,
     publisher: Option<S>,
     title: Option<S>,
     url: Option<S>,
@@ -263,19 +273,40 @@ pub struct ActorRef {
     pub kind: Option<EntityKind>,
 }
 
+/// An event's `id`: events with the same id in several briefings are one event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub Slug);
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    pub id: Option<At<EventId>>,
     pub date: Edtf,
+    /// Where `date` is written.
+    pub date_pos: Pos,
     pub title: String,
+    /// `planned: true`: expected after the briefing's date.
+    pub planned: bool,
     pub actors: Vec<At<String>>,
     pub countries: Vec<At<String>>,
     /// Indices into the briefing's `sources`.
     pub sources: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
     pub id: String,
+    /// Where `id` is written (the start of a shared source's file).
+    pub id_pos: Pos,
+    /// `ref`: the shared source this entry cites; the sources stage fills in its values.
+    pub reference: Option<At<String>>,
+    /// The shared source file the values come from (`content/sources/x.md`), once resolved.
+    pub origin: Option<Arc<str>>,
     pub publisher: Option<String>,
     pub title: Option<String>,
     pub url: Option<String>,
@@ -286,6 +317,10 @@ pub struct Source {
     pub archive: Option<String>,
     /// Admiralty source reliability, `A`–`F`.
     pub reliability: Option<char>,
+    /// Where `reliability` is written (in `origin` when it has one); `None` when not written.
+    pub reliability_pos: Option<Pos>,
+    /// The reliability is the publisher's default, not given with the source.
+    pub reliability_default: bool,
     /// Admiralty information credibility, 1–6.
     pub credibility: Option<u8>,
 }
@@ -355,6 +390,8 @@ impl Confidence {
 
 #[derive(Debug, Clone)]
 pub struct KeyJudgment {
+    /// Where the judgment (its list item) starts.
+    pub item_pos: Pos,
     pub text: String,
     /// Where `text` starts (after a quote or block indicator), for diagnostics in it.
     pub pos: Pos,
@@ -364,11 +401,13 @@ pub struct KeyJudgment {
     pub raw: Arc<str>,
     pub likelihood: Option<Likelihood>,
     pub confidence: Option<Confidence>,
+    /// Where `confidence` is written.
+    pub confidence_pos: Option<Pos>,
     pub sources: Vec<usize>,
 }
 
 /// Markdown with the file line it starts on, so body diagnostics get file positions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Body {
     pub text: String,
     pub line: u32,
@@ -380,6 +419,10 @@ pub struct Briefing {
     pub title: String,
     pub date: Date,
     pub updated: Option<Date>,
+    /// Where `updated` is written.
+    pub updated_pos: Pos,
+    /// `review_by`: after this day `check` reports the briefing as due for review.
+    pub review_by: Option<At<Date>>,
     /// The summary, positioned at its first character (after a quote or block indicator).
     pub summary: Option<At<String>>,
     /// The indentation of the summary's further lines.
@@ -395,6 +438,8 @@ pub struct Briefing {
     pub countries: Vec<At<String>>,
     pub events: Vec<Event>,
     pub sources: Vec<Source>,
+    /// Where the `sources` value is written, when it is.
+    pub sources_pos: Option<Pos>,
     pub key_judgments: Vec<KeyJudgment>,
     pub related: Vec<At<String>>,
     pub body: Body,
@@ -431,6 +476,8 @@ pub enum Document {
     Briefing(Arc<Briefing>),
     Entity(Arc<EntityFile>),
     Page(Arc<Page>),
+    Publisher(Arc<PublisherFile>),
+    SharedSource(Arc<SharedSourceFile>),
 }
 
 /// Site-wide values the front matter stage needs.
@@ -499,6 +546,8 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
                 body,
             ))
         }
+        FileKind::Publisher => cx.publisher(file, body).map(|p| Document::Publisher(Arc::new(p))),
+        FileKind::SharedSource => cx.shared_source(file, body).map(|s| Document::SharedSource(Arc::new(s))),
         FileKind::Page => {
             let raw: RawPage = cx.yaml(split.yaml)?;
             let title = cx.required(raw.title, "title")?;
@@ -874,7 +923,12 @@ impl Cx<'_> {
             Some(d) => self.full_date(d),
             None => self.missing("date"),
         };
+        let updated_pos = raw.updated.as_ref().map_or(Pos::START, |d| self.pos(&d.referenced));
         let updated = raw.updated.and_then(|d| self.full_date(d));
+        let review_by = raw.review_by.and_then(|d| {
+            let pos = self.pos(&d.referenced);
+            self.full_date(d).map(|v| At::new(v, pos))
+        });
         let summary = raw.summary.and_then(|s| self.scalar(s)).filter(|s| !s.value.trim().is_empty());
         let (summary, summary_indent, summary_raw) = match summary {
             Some(s) => {
@@ -956,79 +1010,25 @@ impl Cx<'_> {
         let countries = self.list(raw.countries);
 
         // Sources first: events and judgments refer to them by id.
+        let sources_pos = raw.sources.as_ref().map(|v| self.pos(&v.referenced));
         let mut sources = Vec::new();
         let mut ids: Vec<String> = Vec::new();
         for s in self.items(raw.sources) {
             let Some((item_pos, r)) = self.entry(s) else { continue };
-            let id = match r.id {
-                Some(i) => match self.scalar(i) {
-                    Some(id) => id,
-                    None => continue,
-                },
-                None => {
-                    self.error(item_pos, "source without `id`");
-                    continue;
-                }
-            };
-            let idv = id.value.trim().to_string();
-            if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
-                self.error(
-                    id.pos,
-                    format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value),
-                );
-                continue;
-            }
-            if ids.contains(&idv) {
-                self.error(id.pos, format!("duplicate source id \"{idv}\""));
-                continue;
-            }
-            let reliability = r.reliability.and_then(|v| {
-                let a = self.scalar(v)?;
-                let t = a.value.trim().to_ascii_uppercase();
-                match t.as_str() {
-                    "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
-                    _ => {
-                        self.error(
-                            a.pos,
-                            format!("invalid reliability \"{}\" (expected a letter A to F)", a.value),
-                        );
-                        None
-                    }
-                }
-            });
-            let credibility = r.credibility.and_then(|v| {
-                let a = self.scalar(v)?;
-                match a.value.trim().parse::<u8>() {
-                    Ok(n @ 1..=6) => Some(n),
-                    _ => {
-                        self.error(
-                            a.pos,
-                            format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value),
-                        );
-                        None
-                    }
-                }
-            });
-            let source = Source {
-                id: idv.clone(),
-                publisher: self.text_opt(r.publisher),
-                title: self.text_opt(r.title),
-                url: self.url_opt(r.url, "url"),
-                author: self.text_opt(r.author),
-                published: self.edtf_opt(r.published),
-                accessed: self.edtf_opt(r.accessed),
-                lang: self.lang(r.lang),
-                archive: self.url_opt(r.archive, "archive"),
-                reliability,
-                credibility,
-            };
-            ids.push(idv);
+            let Some(source) = self.briefing_source(item_pos, r, &ids) else { continue };
+            ids.push(source.id.clone());
             sources.push(source);
         }
 
         let mut events = Vec::new();
+        let mut event_ids: Vec<EventId> = Vec::new();
         for e in self.items(raw.events) {
             let Some((item_pos, r)) = self.entry(e) else { continue };
+            let id = r.id.and_then(|i| self.event_id(i, &event_ids));
+            if let Some(id) = &id {
+                event_ids.push(id.value.clone());
+            }
+            let date_pos = r.date.as_ref().map_or(item_pos, |d| self.pos(&d.referenced));
             let date = match r.date {
                 Some(d) => self.edtf_opt(Some(d)),
                 None => {
@@ -1036,6 +1036,7 @@ impl Cx<'_> {
                     None
                 }
             };
+            let planned = self.flag(r.planned);
             let title = match r.title.map(|t| self.scalar(t)) {
                 Some(Some(t)) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
                 // A list or a map: reported as such already.
@@ -1049,7 +1050,7 @@ impl Cx<'_> {
             let countries = self.list(r.countries);
             let srcs = self.source_refs(r.sources, &ids);
             if let (Some(date), Some(title)) = (date, title) {
-                events.push(Event { date, title, actors, countries, sources: srcs });
+                events.push(Event { id, date, date_pos, title, planned, actors, countries, sources: srcs });
             }
         }
 
@@ -1073,6 +1074,7 @@ impl Cx<'_> {
                     None
                 })
             });
+            let confidence_pos = r.confidence.as_ref().map(|v| self.pos(&v.referenced));
             let confidence = r.confidence.and_then(|v| {
                 let a = self.scalar(v)?;
                 Confidence::parse(&a.value).or_else(|| {
@@ -1086,12 +1088,14 @@ impl Cx<'_> {
             let srcs = self.source_refs(r.sources, &ids);
             match text {
                 Some(text) => key_judgments.push(KeyJudgment {
+                    item_pos,
                     text,
                     pos: text_start.0,
                     indent: text_start.1,
                     raw: self.scalar_source(text_start.0, text_start.1),
                     likelihood,
                     confidence,
+                    confidence_pos,
                     sources: srcs,
                 }),
                 None if wrong_shape => {}
@@ -1113,6 +1117,8 @@ impl Cx<'_> {
             title: title.map(|t| t.value.trim().to_string()).unwrap_or_default(),
             date: date.unwrap_or(jiff::civil::date(1970, 1, 1)),
             updated,
+            updated_pos,
+            review_by,
             summary,
             summary_indent,
             summary_raw,
@@ -1125,10 +1131,114 @@ impl Cx<'_> {
             countries,
             events,
             sources,
+            sources_pos,
             key_judgments,
             related,
             body,
         })
+    }
+
+    /// An event's `id`: a slug, once per briefing.
+    fn event_id(&mut self, v: S, seen: &[EventId]) -> Option<At<EventId>> {
+        let a = self.scalar(v)?;
+        let Some(slug) = Slug::parse(a.value.trim()) else {
+            self.error(
+                a.pos,
+                format!("invalid event id \"{}\": use only a-z, 0-9 and hyphens", a.value.trim()),
+            );
+            return None;
+        };
+        let id = EventId(slug);
+        if seen.contains(&id) {
+            self.error(a.pos, format!("duplicate event id \"{id}\" (each event of a briefing has its own)"));
+            return None;
+        }
+        Some(At::new(id, a.pos))
+    }
+
+    /// One entry of a briefing's `sources`: its `id`, then either a `ref` to a shared source
+    /// (with at most its own `credibility`) or the source's own values.
+    fn briefing_source(&mut self, item_pos: Pos, mut r: RawSource, ids: &[String]) -> Option<Source> {
+        let id = match r.id.take() {
+            Some(i) => self.scalar(i)?,
+            None => {
+                self.error(item_pos, "source without `id`");
+                return None;
+            }
+        };
+        let idv = id.value.trim().to_string();
+        if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
+            self.error(id.pos, format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value));
+            return None;
+        }
+        if ids.contains(&idv) {
+            self.error(id.pos, format!("duplicate source id \"{idv}\""));
+            return None;
+        }
+        let Some(reference) = r.reference.take() else {
+            return Some(self.source_values(idv, id.pos, r));
+        };
+        let reference = self.scalar(reference)?;
+        if reference.value.trim().is_empty() {
+            self.error(reference.pos, "`ref` has no value");
+            return None;
+        }
+        // The shared file holds the source's values; a second copy here could only drift.
+        let own = [&r.publisher, &r.title, &r.url, &r.author, &r.published, &r.accessed, &r.lang, &r.archive, &r.reliability];
+        for v in own.into_iter().flatten() {
+            let pos = self.pos(&v.referenced);
+            self.error(pos, "a source with `ref` takes its values from the shared source; only `credibility` may be given here");
+        }
+        let credibility = self.credibility(r.credibility);
+        let mut source = self.source_values(idv, id.pos, RawSource::default());
+        source.reference = Some(At::new(reference.value.trim().to_string(), reference.pos));
+        source.credibility = credibility;
+        Some(source)
+    }
+
+    /// A source's values (all but `id` and `ref`).
+    fn source_values(&mut self, id: String, id_pos: Pos, r: RawSource) -> Source {
+        let reliability_pos = r.reliability.as_ref().map(|v| self.pos(&v.referenced));
+        let reliability = r.reliability.and_then(|v| {
+            let a = self.scalar(v)?;
+            let t = a.value.trim().to_ascii_uppercase();
+            match t.as_str() {
+                "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
+                _ => {
+                    self.error(a.pos, format!("invalid reliability \"{}\" (expected a letter A to F)", a.value));
+                    None
+                }
+            }
+        });
+        Source {
+            id,
+            id_pos,
+            reference: None,
+            origin: None,
+            publisher: self.text_opt(r.publisher),
+            title: self.text_opt(r.title),
+            url: self.url_opt(r.url, "url"),
+            author: self.text_opt(r.author),
+            published: self.edtf_opt(r.published),
+            accessed: self.edtf_opt(r.accessed),
+            lang: self.lang(r.lang),
+            archive: self.url_opt(r.archive, "archive"),
+            reliability_pos: reliability.and(reliability_pos),
+            reliability,
+            reliability_default: false,
+            credibility: self.credibility(r.credibility),
+        }
+    }
+
+    fn credibility(&mut self, v: Option<S>) -> Option<u8> {
+        let a = self.scalar(v?)?;
+        match a.value.trim().parse::<u8>() {
+            Ok(n @ 1..=6) => Some(n),
+            _ => {
+                self.error(a.pos, format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value));
+                None
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -1,6 +1,7 @@
 //! The pipeline: the order of the build's stages, in one place.
 //!
-//! config → load → front matter → gate → entities → markdown → index → render → output.
+//! config → load → front matter → gate → entities → sources → markdown → index → render → output.
+//! `check` adds the integrity rules (`lint`) after the index.
 //! A `Workspace` keeps each file's parsed front matter and rendered Markdown between runs, so
 //! `serve` re-reads only changed files and re-renders only Markdown whose text or links
 //! changed; `build` and `check` run the same stages once, from an empty workspace.
@@ -8,10 +9,11 @@
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos};
 use crate::entities::{self, EntityId, Registry, Resolved};
-use crate::frontmatter::{self, Briefing, Defaults, Document, EntityFile, Page};
+use crate::frontmatter::{self, Briefing, Defaults, Document, EntityFile, Page, PublisherFile, SharedSourceFile};
 use crate::index::{self, Index};
 use crate::load::{self, FileKind, SourceFile};
 use crate::markdown::{self, LinkEnv, Place, Rendered, Target};
+use crate::sources::{self, SourceRegistry};
 use crate::timing::Timer;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -57,6 +59,18 @@ pub struct Site {
     pub entity_html: HashMap<EntityId, Arc<Rendered>>,
     pub page_html: Vec<Arc<Rendered>>,
     pub index: Arc<Index>,
+    /// Publishers and shared sources, and their rendered bodies.
+    pub sources: Arc<SourceRegistry>,
+    pub source_html: SourceHtml,
+}
+
+/// The rendered bodies of publisher files (their profiles) and shared source files.
+#[derive(Debug, Default)]
+pub struct SourceHtml {
+    /// Per publisher of the registry.
+    pub publishers: Vec<Option<Arc<Rendered>>>,
+    /// By shared source id (file stem).
+    pub shared: HashMap<String, Arc<Rendered>>,
 }
 
 /// One content file as last read.
@@ -92,6 +106,8 @@ pub struct Workspace {
     /// with the result: reused while both stay the same.
     resolution: Option<u64>,
     resolved: HashMap<String, (Arc<entities::BriefingLookups>, Arc<Resolved>)>,
+    /// Briefings with their sources resolved.
+    sources: sources::Cache,
     last: LastRun,
 }
 
@@ -118,6 +134,8 @@ struct LastRun {
     index: Option<Arc<Index>>,
     /// Entities given a page by profiles and free pages.
     extra_pages: Vec<EntityId>,
+    /// The generation of the publisher and shared source files.
+    source_generation: u64,
 }
 
 /// What the entities stage produced.
@@ -145,6 +163,16 @@ struct RegistryCache {
     diags: Diagnostics,
 }
 
+/// What a briefing's rendered Markdown depends on besides links: its file, and its sources as
+/// resolved (a citation shows its source's publisher or title, which a shared source or
+/// publisher file may give).
+fn html_key(files: &BTreeMap<String, FileEntry>, b: &Briefing) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    files.get(&b.rel).map_or(0, |f| f.hash).hash(&mut h);
+    b.sources.hash(&mut h);
+    h.finish()
+}
+
 fn hash_text(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
@@ -161,6 +189,7 @@ impl Workspace {
             lookups: HashMap::default(),
             resolution: None,
             resolved: HashMap::default(),
+            sources: sources::Cache::default(),
             last: LastRun::default(),
         }
     }
@@ -296,11 +325,14 @@ impl Workspace {
                 Some(Document::Briefing(b)) => parsed.briefings.push(b.clone()),
                 Some(Document::Entity(e)) => parsed.entity_files.push(e.clone()),
                 Some(Document::Page(p)) => parsed.pages.push(p.clone()),
+                Some(Document::Publisher(p)) => parsed.publisher_files.push(p.clone()),
+                Some(Document::SharedSource(f)) => parsed.shared_sources.push(f.clone()),
                 None => {}
             }
         }
         let mut timer = Timer::start();
         let gated = gate(&config, parsed, &mut diags);
+        diags.extend(crate::lint::errors(&gated.briefings));
         timer.lap("gate");
 
         let lang = config.language.as_str();
@@ -311,7 +343,15 @@ impl Workspace {
             (ents.registry, ents.resolved, ents.generation, ents.lookups);
         timer.lap("entities");
 
-        let briefings = gated.briefings;
+        let source_registry = Arc::new(sources::build_registry(
+            &gated.publisher_files,
+            &gated.shared_sources,
+            &registry,
+            lang,
+            &mut diags,
+        ));
+        let briefings = self.sources.resolve(&source_registry, gated.briefings.clone(), &mut diags);
+        timer.lap("sources");
         // Slugs, titles and related lists: as last time unless one of them changed.
         let last = &self.last;
         let unchanged = last.briefings.len() == briefings.len()
@@ -374,6 +414,19 @@ impl Workspace {
             .iter()
             .map(|p| self.render_other(&p.rel, &p.body, &env, link_world, &mut diags))
             .collect();
+        let mut source_html = SourceHtml::default();
+        for p in &source_registry.publishers {
+            let f = &p.file;
+            let html = (!f.body.text.trim().is_empty())
+                .then(|| self.render_other(&f.rel, &f.body, &env, link_world, &mut diags));
+            source_html.publishers.push(html);
+        }
+        for f in &gated.shared_sources {
+            if !f.body.text.trim().is_empty() {
+                let html = self.render_other(&f.rel, &f.body, &env, link_world, &mut diags);
+                source_html.shared.insert(f.stem.clone(), html);
+            }
+        }
         timer.lap("markdown");
         if diags.has_errors() {
             return (None, diags);
@@ -383,6 +436,8 @@ impl Workspace {
         let mut extra_pages: Vec<EntityId> = entity_html
             .values()
             .chain(&page_html)
+            .chain(source_html.publishers.iter().flatten())
+            .chain(source_html.shared.values())
             .flat_map(|r| r.targets.iter())
             .filter_map(|t| match t {
                 Target::Entity(id) => Some(*id),
@@ -397,6 +452,7 @@ impl Workspace {
         let index_unchanged = last.index.is_some()
             // A registry file added or removed gives or takes an entity's page.
             && last.generation == generation
+            && last.source_generation == source_registry.generation
             && last.extra_pages == extra_pages
             && last.briefings.len() == briefings.len()
             && last.resolved.len() == briefings.len()
@@ -450,6 +506,7 @@ impl Workspace {
             entity_diags,
             index: Some(index.clone()),
             extra_pages,
+            source_generation: source_registry.generation,
         };
         let site = Site {
             config,
@@ -464,6 +521,8 @@ impl Workspace {
             entity_html,
             page_html,
             index,
+            sources: source_registry,
+            source_html,
         };
         (Some(site), diags)
     }
@@ -610,7 +669,7 @@ impl Workspace {
                 }
                 match cache.get(&b.rel) {
                     Some((h, w, CachedHtml::Briefing(cached), warnings))
-                        if *w == world && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
+                        if *w == world && *h == html_key(files, b) =>
                     {
                         Some((cached.clone(), warnings.clone()))
                     }
@@ -626,7 +685,7 @@ impl Workspace {
                 if let Some((h, d)) = reused {
                     return (h, d, false);
                 }
-                let hash = files.get(&b.rel).map_or(0, |f| f.hash);
+                let hash = html_key(files, b);
                 if let Some((h, _, CachedHtml::Briefing(cached), warnings)) = cache.get(&b.rel)
                     && *h == hash
                 {
@@ -695,7 +754,7 @@ impl Workspace {
             if d.has_errors() {
                 self.html.remove(&b.rel);
             } else if fresh {
-                let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
+                let hash = html_key(&self.files, b);
                 let entry = (hash, world, CachedHtml::Briefing(h.clone()), d.clone());
                 match self.html.get_mut(&b.rel) {
                     Some(old) => *old = entry,
@@ -768,6 +827,8 @@ pub struct Parsed {
     pub briefings: Vec<Arc<Briefing>>,
     pub entity_files: Vec<Arc<EntityFile>>,
     pub pages: Vec<Arc<Page>>,
+    pub publisher_files: Vec<Arc<PublisherFile>>,
+    pub shared_sources: Vec<Arc<SharedSourceFile>>,
 }
 
 /// What passes the gate.
@@ -777,6 +838,9 @@ pub struct Gated {
     pub briefings: Vec<Arc<Briefing>>,
     pub pages: Vec<Arc<Page>>,
     pub entity_files: Vec<Arc<EntityFile>>,
+    /// Publisher and shared source files, by path (none is gated: they hold no briefing).
+    pub publisher_files: Vec<Arc<PublisherFile>>,
+    pub shared_sources: Vec<Arc<SharedSourceFile>>,
     /// Slugs of withheld briefings: kept only so links to them are reported, not leaked.
     pub withheld: HashSet<String>,
 }
@@ -809,10 +873,8 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
             );
         }
     }
-    let (published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) = parsed
-        .briefings
-        .into_iter()
-        .partition(|b| (config.drafts || !b.draft) && b.tlp <= config.publish_tlp);
+    let (published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) =
+        parsed.briefings.into_iter().partition(|b| publishes(config, b));
     // Newest first, then by slug; keys gathered once so the sort does not chase pointers.
     let mut keyed: Vec<(std::cmp::Reverse<jiff::civil::Date>, &str, usize)> = published
         .iter()
@@ -858,7 +920,16 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
     pages.sort_by(|a, b| a.slug.value.cmp(&b.slug.value));
     let mut entity_files = parsed.entity_files;
     entity_files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Gated { briefings: published, pages, entity_files, withheld }
+    let mut publisher_files = parsed.publisher_files;
+    publisher_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut shared_sources = parsed.shared_sources;
+    shared_sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Gated { briefings: published, pages, entity_files, publisher_files, shared_sources, withheld }
+}
+
+/// Whether a build with `config` publishes the briefing (the gate's rule).
+pub fn publishes(config: &Config, b: &Briefing) -> bool {
+    (config.drafts || !b.draft) && b.tlp <= config.publish_tlp
 }
 
 fn resolve_related(

@@ -61,13 +61,15 @@ pub fn report(diags: Diagnostics, format: Format) -> bool {
             }
         }
         Format::Json => {
-            // `col` as in the text form, `column` for readers who expect the long name.
+            // `col` as in the text form, `column` for readers who expect the long name; `code`
+            // is null for findings outside the integrity rules.
             let items: Vec<serde_json::Value> = list
                 .iter()
                 .map(|d| {
                     serde_json::json!({
                         "path": d.path, "line": d.line, "col": d.col, "column": d.col,
                         "severity": d.severity, "message": d.message,
+                        "code": d.code, "withheld": d.withheld,
                     })
                 })
                 .collect();
