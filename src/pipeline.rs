@@ -194,6 +194,14 @@ impl Workspace {
         }
     }
 
+    /// Every parsed briefing, published or not.
+    pub fn parsed_briefings(&self) -> impl Iterator<Item = &Arc<Briefing>> {
+        self.files.values().filter_map(|f| match &f.doc {
+            Some(Document::Briefing(b)) => Some(b),
+            _ => None,
+        })
+    }
+
     /// Stages 1–2: reads every content file and parses its front matter, in parallel.
     pub fn scan(&mut self) {
         let mut diags = Diagnostics::new();

@@ -1,11 +1,14 @@
-//! The command line's actions: `build`, `check`, `new`, `init` (and `serve`, elsewhere), each a
+//! The command line's actions: `build`, `check`, `schema`, `new`, `init` (and `serve`, elsewhere), each a
 //! thin layer over the pipeline that decides what to print and which exit status to return.
 
 pub mod build;
+pub mod check;
 pub mod new;
+pub mod schema;
 
 use crate::config::{Config, ConfigError, Overrides};
 use crate::diag::{Diagnostic, Diagnostics, summary_line};
+use std::io::Write;
 use std::path::Path;
 
 /// Exit statuses of FORMAT.md section 7.
@@ -74,7 +77,9 @@ pub fn report(diags: Diagnostics, format: Format) -> bool {
                 })
                 .collect();
             let out = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": items });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            // A closed pipe (`check --format json | head`) is the reader's choice, not a panic.
+            let text = serde_json::to_string_pretty(&out).unwrap_or_default();
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
         }
     }
     errors > 0
