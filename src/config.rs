@@ -327,8 +327,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "site.toml:3:19: error: unknown lint code \"W999\" (codes: W001, W002, W003, W004, W005, W006, W007, W008)",
-                "site.toml:3:27: error: E001 is an error and cannot be allowed",
+                "site.toml:3:18: error: unknown lint code \"W999\" (codes: W001, W002, W003, W004, W005, W006, W007, W008)",
+                "site.toml:3:26: error: E001 is an error and cannot be allowed",
             ]
         );
         let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\n[lint]\nallo = [\"W003\"]\n") else { panic!() };

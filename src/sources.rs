@@ -269,7 +269,7 @@ mod tests {
         let lines: Vec<String> = d.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(
             lines,
-            ["content/briefings/a.md:7:20: error: unknown shared source \"nope\" (no file content/sources/nope.md)"]
+            ["content/briefings/a.md:7:18: error: unknown shared source \"nope\" (no file content/sources/nope.md)"]
         );
         let again = cache.resolve(&reg, vec![b], &mut Diagnostics::new());
         assert!(Arc::ptr_eq(&out[0], &again[0]), "an unchanged briefing is the same object");
