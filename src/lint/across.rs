@@ -106,7 +106,10 @@ fn report(name: &str, given: &[Given], d: &mut Diagnostics) {
         let mut others: BTreeMap<char, Vec<String>> = BTreeMap::new();
         for o in given.iter().filter(|o| o.grade != g.grade) {
             let place = if o.default { format!("{} (its default)", o.path) } else { o.path.to_string() };
-            others.entry(o.grade).or_default().push(place);
+            let places = others.entry(o.grade).or_default();
+            if !places.contains(&place) {
+                places.push(place);
+            }
         }
         let list: Vec<String> = others.iter().map(|(c, places)| format!("{c} in {}", shorten(places))).collect();
         d.coded(
