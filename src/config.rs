@@ -240,8 +240,11 @@ fn lint_allow(lint: Option<&RawLint>, text: &str, diags: &mut Diagnostics) -> Ve
             Some(c) if c.severity() == Severity::Warning => out.push(c),
             Some(c) => diags.error(CONFIG_FILE, pos, format!("{c} is an error and cannot be allowed")),
             None => {
-                let known: Vec<&str> =
-                    Code::ALL.iter().filter(|c| c.severity() == Severity::Warning).map(|c| c.as_str()).collect();
+                let known: Vec<&str> = Code::ALL
+                    .iter()
+                    .filter(|c| c.severity() == Severity::Warning)
+                    .map(|c| c.as_str())
+                    .collect();
                 diags.error(
                     CONFIG_FILE,
                     pos,
@@ -319,7 +322,8 @@ mod tests {
     fn lint_allow_takes_warning_codes_only() {
         let c = parse("title = \"T\"\n[lint]\nallow = [\"W003\", \"w001\"]\n").unwrap();
         assert_eq!(c.lint_allow, [Code::W003, Code::W001]);
-        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\n[lint]\nallow = [\"W003\", \"W999\", \"E001\"]\n")
+        let Err(ConfigError::Invalid(d)) =
+            parse("title = \"T\"\n[lint]\nallow = [\"W003\", \"W999\", \"E001\"]\n")
         else {
             panic!()
         };
@@ -331,7 +335,9 @@ mod tests {
                 "site.toml:3:26: error: E001 is an error and cannot be allowed",
             ]
         );
-        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\n[lint]\nallo = [\"W003\"]\n") else { panic!() };
+        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\n[lint]\nallo = [\"W003\"]\n") else {
+            panic!()
+        };
         assert_eq!(d.sorted()[0].line, 3, "an unknown key in [lint] is an error at it");
     }
 

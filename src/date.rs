@@ -544,7 +544,7 @@ mod tests {
         assert!(!d("196X").overlaps(&d("1970")));
         assert!(!d("2025-09-02").overlaps(&d("2025-09-03")));
         assert!(d("2025-09-01/2025-09-05").overlaps(&d("2025-09-03")));
-        assert!(d("2025-09-02") .vagueness() < d("2025-09").vagueness());
+        assert!(d("2025-09-02").vagueness() < d("2025-09").vagueness());
         assert!(d("2025-09-02").vagueness() < d("2025-09-02~").vagueness());
         assert!(d("2025").vagueness() < d("196X").vagueness());
         let day = jiff::civil::date(2025, 9, 4);

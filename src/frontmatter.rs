@@ -959,54 +959,7 @@ impl Cx<'_> {
                 tags.push(t.value);
             }
         }
-        let mut actors = Vec::new();
-        for a in self.items(raw.actors) {
-            let pos = self.pos(&a.referenced);
-            match self.text_of(a.value, &a.defined) {
-                Ok(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
-                Ok(s) => actors.push(ActorRef {
-                    reference: At::new(s.trim().to_string(), pos),
-                    role: None,
-                    kind: None,
-                }),
-                Err(Node::Map(m)) => {
-                    let reference = match m.reference {
-                        Some(r) => self.scalar(r),
-                        None => {
-                            self.error(pos, "actor without `ref`");
-                            None
-                        }
-                    };
-                    let role = self.text_opt(m.role);
-                    let kind = match m.kind.and_then(|k| self.scalar(k)) {
-                        None => None,
-                        Some(k) => match k.value.trim().to_lowercase().as_str() {
-                            "person" => Some(EntityKind::Person),
-                            "organisation" | "organization" => Some(EntityKind::Organisation),
-                            other => {
-                                self.error(
-                                    k.pos,
-                                    format!(
-                                        "unknown actor kind \"{other}\" (expected person or organisation)"
-                                    ),
-                                );
-                                None
-                            }
-                        },
-                    };
-                    match reference {
-                        None => {}
-                        Some(r) if r.value.trim().is_empty() => self.error(r.pos, "empty actor reference"),
-                        Some(r) => actors.push(ActorRef {
-                            reference: At::new(r.value.trim().to_string(), r.pos),
-                            role,
-                            kind,
-                        }),
-                    }
-                }
-                Err(_) => self.error(pos, "expected a name or a map (`{ref: …, role: …}`), not a list"),
-            }
-        }
+        let actors = self.actors(raw.actors);
         let countries = self.list(raw.countries);
 
         // Sources first: events and judgments refer to them by id.
@@ -1054,54 +1007,7 @@ impl Cx<'_> {
             }
         }
 
-        let mut key_judgments = Vec::new();
-        for k in self.items(raw.key_judgments) {
-            let Some((item_pos, r)) = self.entry(k) else { continue };
-            let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
-            let text_start = self.text_start(text_pos);
-            // A text of the wrong shape is reported as such, not also as missing.
-            let wrong_shape =
-                r.text.as_ref().is_some_and(|t| matches!(t.value, Node::List(_) | Node::Map(_)));
-            let text = self.text_opt(r.text);
-            let likelihood = r.likelihood.and_then(|v| {
-                let a = self.scalar(v)?;
-                Likelihood::parse(&a.value).or_else(|| {
-                    let terms: Vec<&str> = Likelihood::TERMS.iter().map(|t| t.0).collect();
-                    self.error(
-                        a.pos,
-                        format!("unknown likelihood \"{}\" (expected one of: {})", a.value, terms.join(", ")),
-                    );
-                    None
-                })
-            });
-            let confidence_pos = r.confidence.as_ref().map(|v| self.pos(&v.referenced));
-            let confidence = r.confidence.and_then(|v| {
-                let a = self.scalar(v)?;
-                Confidence::parse(&a.value).or_else(|| {
-                    self.error(
-                        a.pos,
-                        format!("unknown confidence \"{}\" (expected low, moderate or high)", a.value),
-                    );
-                    None
-                })
-            });
-            let srcs = self.source_refs(r.sources, &ids);
-            match text {
-                Some(text) => key_judgments.push(KeyJudgment {
-                    item_pos,
-                    text,
-                    pos: text_start.0,
-                    indent: text_start.1,
-                    raw: self.scalar_source(text_start.0, text_start.1),
-                    likelihood,
-                    confidence,
-                    confidence_pos,
-                    sources: srcs,
-                }),
-                None if wrong_shape => {}
-                None => self.error(item_pos, "key judgment without `text`"),
-            }
-        }
+        let key_judgments = self.key_judgments(raw.key_judgments, &ids);
         let related = self.list(raw.related);
 
         // A briefing with a broken required value is kept, with stand-ins, so that the later
@@ -1138,6 +1044,112 @@ impl Cx<'_> {
         })
     }
 
+    /// `actors`: plain references, or maps with `ref`, `role` and `kind`.
+    fn actors(&mut self, v: Option<ListOf<MapOf<RawActorMap>>>) -> Vec<ActorRef> {
+        let mut actors = Vec::new();
+        for a in self.items(v) {
+            let pos = self.pos(&a.referenced);
+            match self.text_of(a.value, &a.defined) {
+                Ok(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
+                Ok(s) => actors.push(ActorRef {
+                    reference: At::new(s.trim().to_string(), pos),
+                    role: None,
+                    kind: None,
+                }),
+                Err(Node::Map(m)) => {
+                    let reference = match m.reference {
+                        Some(r) => self.scalar(r),
+                        None => {
+                            self.error(pos, "actor without `ref`");
+                            None
+                        }
+                    };
+                    let role = self.text_opt(m.role);
+                    let kind = match m.kind.and_then(|k| self.scalar(k)) {
+                        None => None,
+                        Some(k) => match k.value.trim().to_lowercase().as_str() {
+                            "person" => Some(EntityKind::Person),
+                            "organisation" | "organization" => Some(EntityKind::Organisation),
+                            other => {
+                                self.error(
+                                    k.pos,
+                                    format!(
+                                        "unknown actor kind \"{other}\" (expected person or organisation)"
+                                    ),
+                                );
+                                None
+                            }
+                        },
+                    };
+                    match reference {
+                        None => {}
+                        Some(r) if r.value.trim().is_empty() => self.error(r.pos, "empty actor reference"),
+                        Some(r) => actors.push(ActorRef {
+                            reference: At::new(r.value.trim().to_string(), r.pos),
+                            role,
+                            kind,
+                        }),
+                    }
+                }
+                Err(_) => self.error(pos, "expected a name or a map (`{ref: …, role: …}`), not a list"),
+            }
+        }
+        actors
+    }
+
+    /// `key_judgments`, their sources checked against the briefing's source `ids`.
+    fn key_judgments(&mut self, v: Option<ListOf<MapOf<RawJudgment>>>, ids: &[String]) -> Vec<KeyJudgment> {
+        let mut key_judgments = Vec::new();
+        for k in self.items(v) {
+            let Some((item_pos, r)) = self.entry(k) else { continue };
+            let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
+            let text_start = self.text_start(text_pos);
+            // A text of the wrong shape is reported as such, not also as missing.
+            let wrong_shape =
+                r.text.as_ref().is_some_and(|t| matches!(t.value, Node::List(_) | Node::Map(_)));
+            let text = self.text_opt(r.text);
+            let likelihood = r.likelihood.and_then(|v| {
+                let a = self.scalar(v)?;
+                Likelihood::parse(&a.value).or_else(|| {
+                    let terms: Vec<&str> = Likelihood::TERMS.iter().map(|t| t.0).collect();
+                    self.error(
+                        a.pos,
+                        format!("unknown likelihood \"{}\" (expected one of: {})", a.value, terms.join(", ")),
+                    );
+                    None
+                })
+            });
+            let confidence_pos = r.confidence.as_ref().map(|v| self.pos(&v.referenced));
+            let confidence = r.confidence.and_then(|v| {
+                let a = self.scalar(v)?;
+                Confidence::parse(&a.value).or_else(|| {
+                    self.error(
+                        a.pos,
+                        format!("unknown confidence \"{}\" (expected low, moderate or high)", a.value),
+                    );
+                    None
+                })
+            });
+            let srcs = self.source_refs(r.sources, ids);
+            match text {
+                Some(text) => key_judgments.push(KeyJudgment {
+                    item_pos,
+                    text,
+                    pos: text_start.0,
+                    indent: text_start.1,
+                    raw: self.scalar_source(text_start.0, text_start.1),
+                    likelihood,
+                    confidence,
+                    confidence_pos,
+                    sources: srcs,
+                }),
+                None if wrong_shape => {}
+                None => self.error(item_pos, "key judgment without `text`"),
+            }
+        }
+        key_judgments
+    }
+
     /// An event's `id`: a slug, once per briefing.
     fn event_id(&mut self, v: S, seen: &[EventId]) -> Option<At<EventId>> {
         let a = self.scalar(v)?;
@@ -1168,7 +1180,10 @@ impl Cx<'_> {
         };
         let idv = id.value.trim().to_string();
         if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
-            self.error(id.pos, format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value));
+            self.error(
+                id.pos,
+                format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value),
+            );
             return None;
         }
         if ids.contains(&idv) {
@@ -1184,7 +1199,17 @@ impl Cx<'_> {
             return None;
         }
         // The shared file holds the source's values; a second copy here could only drift.
-        let own = [&r.publisher, &r.title, &r.url, &r.author, &r.published, &r.accessed, &r.lang, &r.archive, &r.reliability];
+        let own = [
+            &r.publisher,
+            &r.title,
+            &r.url,
+            &r.author,
+            &r.published,
+            &r.accessed,
+            &r.lang,
+            &r.archive,
+            &r.reliability,
+        ];
         for v in own.into_iter().flatten() {
             let pos = self.pos(&v.referenced);
             self.error(pos, "a source with `ref` takes its values from the shared source; only `credibility` may be given here");
@@ -1205,7 +1230,10 @@ impl Cx<'_> {
             match t.as_str() {
                 "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
                 _ => {
-                    self.error(a.pos, format!("invalid reliability \"{}\" (expected a letter A to F)", a.value));
+                    self.error(
+                        a.pos,
+                        format!("invalid reliability \"{}\" (expected a letter A to F)", a.value),
+                    );
                     None
                 }
             }

@@ -116,7 +116,8 @@ pub fn classify(rel_in_content: &Path) -> Option<FileKind> {
 pub fn misplaced_files(root: &Path) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
-    for section in ["", "briefings", "people", "organisations", "countries", "pages", "publishers", "sources"] {
+    for section in ["", "briefings", "people", "organisations", "countries", "pages", "publishers", "sources"]
+    {
         let p = if section.is_empty() { content.clone() } else { content.join(section) };
         if p.exists() && !p.is_dir() {
             diags.error(&rel_path(root, &p), Pos::START, "expected a folder, found a file");

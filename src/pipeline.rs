@@ -9,7 +9,9 @@
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos};
 use crate::entities::{self, EntityId, Registry, Resolved};
-use crate::frontmatter::{self, Briefing, Defaults, Document, EntityFile, Page, PublisherFile, SharedSourceFile};
+use crate::frontmatter::{
+    self, Briefing, Defaults, Document, EntityFile, Page, PublisherFile, SharedSourceFile,
+};
 use crate::index::{self, Index};
 use crate::load::{self, FileKind, SourceFile};
 use crate::markdown::{self, LinkEnv, Place, Rendered, Target};
@@ -136,6 +138,20 @@ struct LastRun {
     extra_pages: Vec<EntityId>,
     /// The generation of the publisher and shared source files.
     source_generation: u64,
+}
+
+/// What the index is made of.
+#[derive(Clone, Copy)]
+struct IndexParts<'a> {
+    /// The generation of the entity files.
+    generation: u64,
+    source_generation: u64,
+    /// Entities given a page by profiles and free pages.
+    extra_pages: &'a [EntityId],
+    briefings: &'a [Arc<Briefing>],
+    resolved: &'a [Arc<Resolved>],
+    html: &'a [Arc<BriefingHtml>],
+    registry: &'a Registry,
 }
 
 /// What the entities stage produced.
@@ -351,14 +367,7 @@ impl Workspace {
             (ents.registry, ents.resolved, ents.generation, ents.lookups);
         timer.lap("entities");
 
-        let source_registry = Arc::new(sources::build_registry(
-            &gated.publisher_files,
-            &gated.shared_sources,
-            &registry,
-            lang,
-            &mut diags,
-        ));
-        let briefings = self.sources.resolve(&source_registry, gated.briefings.clone(), &mut diags);
+        let (source_registry, briefings) = self.sources(&gated, &registry, &mut diags);
         timer.lap("sources");
         // Slugs, titles and related lists: as last time unless one of them changed.
         let last = &self.last;
@@ -387,23 +396,7 @@ impl Workspace {
             lang,
             allow_html: config.allow_html,
         };
-        // Everything a wikilink can resolve to, and how it is shown: when this is unchanged,
-        // cached Markdown of unchanged files is valid without checking its links one by one.
-        let link_world = {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            for (slug, title) in titles.iter() {
-                (slug, title).hash(&mut h);
-            }
-            let mut withheld: Vec<&String> = gated.withheld.iter().collect();
-            withheld.sort();
-            withheld.hash(&mut h);
-            self.registry.as_ref().map(|r| r.generation).hash(&mut h);
-            for (_, e) in registry.iter() {
-                (e.kind, &e.id, &e.name).hash(&mut h);
-            }
-            (config.allow_html, lang).hash(&mut h);
-            h.finish()
-        };
+        let link_world = self.link_world(&titles, &gated.withheld, &registry);
         // Cached Markdown carries the link world it was last checked in; last run's results
         // theirs (runs with errors do not replace them).
         let trust_last = self.last.link_world == Some(link_world);
@@ -422,19 +415,7 @@ impl Workspace {
             .iter()
             .map(|p| self.render_other(&p.rel, &p.body, &env, link_world, &mut diags))
             .collect();
-        let mut source_html = SourceHtml::default();
-        for p in &source_registry.publishers {
-            let f = &p.file;
-            let html = (!f.body.text.trim().is_empty())
-                .then(|| self.render_other(&f.rel, &f.body, &env, link_world, &mut diags));
-            source_html.publishers.push(html);
-        }
-        for f in &gated.shared_sources {
-            if !f.body.text.trim().is_empty() {
-                let html = self.render_other(&f.rel, &f.body, &env, link_world, &mut diags);
-                source_html.shared.insert(f.stem.clone(), html);
-            }
-        }
+        let source_html = self.render_source_bodies(&source_registry, &gated, &env, link_world, &mut diags);
         timer.lap("markdown");
         if diags.has_errors() {
             return (None, diags);
@@ -454,49 +435,15 @@ impl Workspace {
             .collect();
         extra_pages.sort_unstable();
         extra_pages.dedup();
-        // The index is last time's when nothing it is made of changed: the same references,
-        // links, tags, events and sources (a body or title edit leaves it as it was).
-        let last = &self.last;
-        let index_unchanged = last.index.is_some()
-            // A registry file added or removed gives or takes an entity's page.
-            && last.generation == generation
-            && last.source_generation == source_registry.generation
-            && last.extra_pages == extra_pages
-            && last.briefings.len() == briefings.len()
-            && last.resolved.len() == briefings.len()
-            && last.html.len() == briefings.len()
-            && (0..briefings.len()).all(|i| {
-                let (b, o) = (&briefings[i], &last.briefings[i]);
-                Arc::ptr_eq(&resolved[i], &last.resolved[i])
-                    && (Arc::ptr_eq(b, o)
-                        || (b.slug.value == o.slug.value
-                            && b.date == o.date
-                            && b.tags == o.tags
-                            && b.events == o.events
-                            && b.sources == o.sources))
-                    && (Arc::ptr_eq(&html[i], &last.html[i])
-                        || html[i].parts().map(|r| &r.targets).eq(last.html[i].parts().map(|r| &r.targets)))
-            });
-        let index = match (&last.index, index_unchanged) {
-            (Some(i), true) => i.clone(),
-            _ => {
-                let body_targets: Vec<Vec<Target>> = html
-                    .iter()
-                    .map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect())
-                    .collect();
-                let mut index = index::build(&index::Inputs {
-                    briefings: &briefings,
-                    resolved: &resolved,
-                    body_targets: &body_targets,
-                    registry: &registry,
-                    lang,
-                });
-                for id in &extra_pages {
-                    index.has_page[id.index()] = true;
-                }
-                Arc::new(index)
-            }
-        };
+        let index = self.index(&IndexParts {
+            generation,
+            source_generation: source_registry.generation,
+            extra_pages: &extra_pages,
+            briefings: &briefings,
+            resolved: &resolved,
+            html: &html,
+            registry: &registry,
+        });
         timer.lap("index");
         self.last = LastRun {
             briefings: briefings.clone(),
@@ -533,6 +480,115 @@ impl Workspace {
             source_html,
         };
         (Some(site), diags)
+    }
+
+    /// Stage 7, the index: last time's when nothing it is made of changed (the same
+    /// references, links, tags, events and sources: a body or title edit leaves it as it was).
+    fn index(&self, p: &IndexParts) -> Arc<Index> {
+        let last = &self.last;
+        let IndexParts { generation, source_generation, extra_pages, briefings, resolved, html, registry } =
+            *p;
+        let index_unchanged = last.index.is_some()
+            // A registry file added or removed gives or takes an entity's page.
+            && last.generation == generation
+            && last.source_generation == source_generation
+            && last.extra_pages == extra_pages
+            && last.briefings.len() == briefings.len()
+            && last.resolved.len() == briefings.len()
+            && last.html.len() == briefings.len()
+            && (0..briefings.len()).all(|i| {
+                let (b, o) = (&briefings[i], &last.briefings[i]);
+                Arc::ptr_eq(&resolved[i], &last.resolved[i])
+                    && (Arc::ptr_eq(b, o)
+                        || (b.slug.value == o.slug.value
+                            && b.date == o.date
+                            && b.tags == o.tags
+                            && b.events == o.events
+                            && b.sources == o.sources))
+                    && (Arc::ptr_eq(&html[i], &last.html[i])
+                        || html[i].parts().map(|r| &r.targets).eq(last.html[i].parts().map(|r| &r.targets)))
+            });
+        match (&last.index, index_unchanged) {
+            (Some(i), true) => i.clone(),
+            _ => {
+                let body_targets: Vec<Vec<Target>> = html
+                    .iter()
+                    .map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect())
+                    .collect();
+                let mut index = index::build(&index::Inputs {
+                    briefings,
+                    resolved,
+                    body_targets: &body_targets,
+                    registry,
+                    lang: &self.config.language,
+                });
+                for id in extra_pages {
+                    index.has_page[id.index()] = true;
+                }
+                Arc::new(index)
+            }
+        }
+    }
+
+    /// Everything a wikilink can resolve to, and how it is shown: when this is unchanged,
+    /// cached Markdown of unchanged files is valid without checking its links one by one.
+    fn link_world(
+        &self,
+        titles: &[(String, String)],
+        withheld: &HashSet<String>,
+        registry: &Registry,
+    ) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (slug, title) in titles.iter() {
+            (slug, title).hash(&mut h);
+        }
+        let mut withheld: Vec<&String> = withheld.iter().collect();
+        withheld.sort();
+        withheld.hash(&mut h);
+        self.registry.as_ref().map(|r| r.generation).hash(&mut h);
+        for (_, e) in registry.iter() {
+            (e.kind, &e.id, &e.name).hash(&mut h);
+        }
+        (self.config.allow_html, self.config.language.as_str()).hash(&mut h);
+        h.finish()
+    }
+
+    /// The sources stage: publishers and shared sources (their references resolved against
+    /// the entities), and the published briefings with their sources resolved.
+    fn sources(
+        &mut self,
+        gated: &Gated,
+        registry: &Registry,
+        diags: &mut Diagnostics,
+    ) -> (Arc<SourceRegistry>, Vec<Arc<Briefing>>) {
+        let lang = self.config.language.as_str();
+        let reg =
+            sources::build_registry(&gated.publisher_files, &gated.shared_sources, registry, lang, diags);
+        let reg = Arc::new(reg);
+        let briefings = self.sources.resolve(&reg, gated.briefings.clone(), diags);
+        (reg, briefings)
+    }
+
+    /// The bodies of publisher files (profiles) and shared source files (notes).
+    fn render_source_bodies(
+        &mut self,
+        reg: &SourceRegistry,
+        gated: &Gated,
+        env: &LinkEnv,
+        world: u64,
+        diags: &mut Diagnostics,
+    ) -> SourceHtml {
+        let mut out = SourceHtml::default();
+        for p in &reg.publishers {
+            let f = &p.file;
+            let html = (!f.body.text.trim().is_empty())
+                .then(|| self.render_other(&f.rel, &f.body, env, world, diags));
+            out.publishers.push(html);
+        }
+        for f in gated.shared_sources.iter().filter(|f| !f.body.text.trim().is_empty()) {
+            out.shared.insert(f.stem.clone(), self.render_other(&f.rel, &f.body, env, world, diags));
+        }
+        out
     }
 
     /// Entities: the registry of files (rebuilt only when an entity file changed), each

@@ -81,7 +81,11 @@ pub fn build_registry(
     for f in publishers {
         let no = PublisherNo(reg.publishers.len() as u32);
         let Some(id) = Slug::from_text(&f.stem, lang) else {
-            diags.error(&f.rel, crate::diag::Pos::START, format!("cannot make an id from the file name \"{}\"", f.stem));
+            diags.error(
+                &f.rel,
+                crate::diag::Pos::START,
+                format!("cannot make an id from the file name \"{}\"", f.stem),
+            );
             continue;
         };
         let claims = std::iter::once(At::new(f.stem.clone(), crate::diag::Pos::START))
@@ -107,7 +111,9 @@ pub fn build_registry(
             }
         }
         let country = f.country.as_ref().and_then(|c| {
-            let hit = entities.lookup_country(&c.value, lang).filter(|e| entities.get(*e).kind == EntityKind::Country);
+            let hit = entities
+                .lookup_country(&c.value, lang)
+                .filter(|e| entities.get(*e).kind == EntityKind::Country);
             if hit.is_none() {
                 diags.error(&f.rel, c.pos, format!("unknown country \"{}\"", c.value));
             }
@@ -119,7 +125,10 @@ pub fn build_registry(
                 diags.error(
                     &f.rel,
                     o.pos,
-                    format!("unknown organisation \"{}\" (no organisation has that id, name or alias)", o.value),
+                    format!(
+                        "unknown organisation \"{}\" (no organisation has that id, name or alias)",
+                        o.value
+                    ),
                 );
             }
             hit
@@ -178,7 +187,8 @@ fn resolve_briefing(b: &Arc<Briefing>, reg: &SourceRegistry, diags: &mut Diagnos
     let changes = b.sources.iter().any(|s| {
         s.reference.is_some()
             || default_of(&s.publisher).is_some_and(|(p, r)| {
-                (s.reliability.is_none() && r.is_some()) || s.publisher.as_deref() != Some(&reg.get(p).file.name.value)
+                (s.reliability.is_none() && r.is_some())
+                    || s.publisher.as_deref() != Some(&reg.get(p).file.name.value)
             })
     });
     if !changes {
@@ -264,12 +274,17 @@ mod tests {
         assert_eq!(s[0].id, "t");
         assert_eq!(s[0].title.as_deref(), Some("Talks"));
         assert_eq!(s[0].publisher.as_deref(), Some("Xinhua"), "the alias is shown as the registry's name");
-        assert_eq!((s[0].reliability, s[0].reliability_default, s[0].credibility), (Some('C'), true, Some(2)));
+        assert_eq!(
+            (s[0].reliability, s[0].reliability_default, s[0].credibility),
+            (Some('C'), true, Some(2))
+        );
         assert_eq!((s[1].reliability, s[1].reliability_default), (Some('B'), false), "a given grade stays");
         let lines: Vec<String> = d.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(
             lines,
-            ["content/briefings/a.md:7:18: error: unknown shared source \"nope\" (no file content/sources/nope.md)"]
+            [
+                "content/briefings/a.md:7:18: error: unknown shared source \"nope\" (no file content/sources/nope.md)"
+            ]
         );
         let again = cache.resolve(&reg, vec![b], &mut Diagnostics::new());
         assert!(Arc::ptr_eq(&out[0], &again[0]), "an unchanged briefing is the same object");
@@ -288,7 +303,9 @@ mod tests {
         let lines: Vec<String> = d.sorted().iter().map(|d| d.to_string()).collect();
         assert_eq!(
             lines,
-            ["content/publishers/b.md:3:11: error: \"agency\" is claimed by two publishers: content/publishers/a.md and content/publishers/b.md"]
+            [
+                "content/publishers/b.md:3:11: error: \"agency\" is claimed by two publishers: content/publishers/a.md and content/publishers/b.md"
+            ]
         );
     }
 }

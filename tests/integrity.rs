@@ -30,17 +30,30 @@ fn a_shared_source_is_one_entry_listing_every_citing_briefing() {
     // Alpha cites it as `t`, beta as `talks`: each briefing lists it with its own values.
     let alpha = s.page("briefings/alpha/");
     assert_eq!(texts(&alpha, "#source-1 .source-title"), ["Talks in Beijing"]);
-    assert_eq!(texts(&alpha, "#source-1 .source-publisher"), ["Xinhua"], "the alias shows as the registry name");
+    assert_eq!(
+        texts(&alpha, "#source-1 .source-publisher"),
+        ["Xinhua"],
+        "the alias shows as the registry name"
+    );
 }
 
 #[test]
 fn sources_with_the_same_url_are_one_entry_whatever_the_scheme_case_slash_and_utm() {
     let s = built();
     let kcna = s.page("sources/kcna/");
-    assert_eq!(texts(&kcna, "#sources .cited-source").len(), 1, "{:?}", texts(&kcna, "#sources .cited-source"));
+    assert_eq!(
+        texts(&kcna, "#sources .cited-source").len(),
+        1,
+        "{:?}",
+        texts(&kcna, "#sources .cited-source")
+    );
     assert_eq!(linked_briefings(&s, "sources/kcna/", "#sources .cited-by"), ["alpha", "beta"]);
     let index = s.page("sources/");
-    assert!(text(&index, ".page-meta").contains("2 publishers · 2 sources"), "{}", text(&index, ".page-meta"));
+    assert!(
+        text(&index, ".page-meta").contains("2 publishers · 2 sources"),
+        "{}",
+        text(&index, ".page-meta")
+    );
 }
 
 #[test]
@@ -68,7 +81,10 @@ fn a_publisher_page_shows_the_registry_profile_grades_and_organisation() {
     assert!(text(&xinhua, ".aliases").contains("Xinhua News Agency"));
     // The publisher file's `organisation` names an organisation of another name.
     let org = attrs(&xinhua, ".page-meta a.organisation-link", "href");
-    assert_eq!(org.iter().map(|h| resolve("sources/xinhua/", h)).collect::<Vec<_>>(), ["organisations/state-agency/"]);
+    assert_eq!(
+        org.iter().map(|h| resolve("sources/xinhua/", h)).collect::<Vec<_>>(),
+        ["organisations/state-agency/"]
+    );
     let back = attrs(&s.page("organisations/state-agency/"), "a.publisher-link", "href");
     assert_eq!(resolve("organisations/state-agency/", &back[0]), "sources/xinhua/");
     // KCNA: the grades its sources are given besides the default.
@@ -84,7 +100,10 @@ fn events_with_one_id_are_one_event_at_the_most_precise_date_with_every_briefing
     let titles = texts(&year, "#timeline .event-title");
     assert_eq!(titles, ["Kim arrives by train", "Next round of talks (planned)"]);
     assert_eq!(texts(&year, "#timeline .event-date")[0], "2 September 2025", "beta's day, not alpha's month");
-    assert_eq!(linked_briefings(&s, "timeline/2025/", "#timeline .event:first-child .event-briefing"), ["beta", "alpha"]);
+    assert_eq!(
+        linked_briefings(&s, "timeline/2025/", "#timeline .event:first-child .event-briefing"),
+        ["beta", "alpha"]
+    );
     let timeline = s.page("timeline/");
     assert_eq!(texts(&timeline, ".event-title").iter().filter(|t| t.starts_with("Kim arrives")).count(), 1);
     // Its entity page: once, with both briefings, though only beta names Kim in it.
@@ -101,7 +120,11 @@ fn events_with_one_id_are_one_event_at_the_most_precise_date_with_every_briefing
 fn events_without_id_merge_by_normalised_title_and_overlapping_date() {
     let s = built();
     let year = s.page("timeline/2006/");
-    assert_eq!(texts(&year, "#timeline .event").len(), 1, "\"First nuclear test!\" and \"first   nuclear test\"");
+    assert_eq!(
+        texts(&year, "#timeline .event").len(),
+        1,
+        "\"First nuclear test!\" and \"first   nuclear test\""
+    );
     assert_eq!(texts(&year, "#timeline .event-date"), ["9 October 2006"]);
     assert_eq!(linked_briefings(&s, "timeline/2006/", "#timeline .event-briefing"), ["beta", "alpha"]);
     assert_eq!(text(&s.page("timeline/"), ".page-meta"), "3 Events", "five reports, three events");
@@ -119,7 +142,9 @@ fn a_withheld_briefings_sources_grades_and_events_leave_no_trace() {
     let s = built();
     for (file, bytes) in snapshot(&s.public()) {
         let text = String::from_utf8_lossy(&bytes);
-        for marker in ["Secret", "secret", "Gazette", "Leaked cable", "Hidden dispatch", "Covert", "3 September"] {
+        for marker in
+            ["Secret", "secret", "Gazette", "Leaked cable", "Hidden dispatch", "Covert", "3 September"]
+        {
             assert!(!text.contains(marker), "{file} contains {marker:?}");
         }
     }

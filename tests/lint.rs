@@ -93,13 +93,17 @@ fn build_reports_no_lint_warnings() {
 fn updated_before_date_is_an_error_in_build_and_check() {
     let s = Site::copy("lint");
     s.write("content/briefings/u.md", "---\ntitle: U\ndate: 2025-09-10\nupdated: 2025-09-01\n---\n");
-    let line = "content/briefings/u.md:4:10: error: `updated` (2025-09-01) is before `date` (2025-09-10) [E001]";
+    let line =
+        "content/briefings/u.md:4:10: error: `updated` (2025-09-01) is before `date` (2025-09-10) [E001]";
     let build = run(&s, &["build"], TODAY);
     assert_eq!(build.status.code(), Some(1));
     assert_eq!(stderr(&build), format!("{line}\n1 error\n"));
     assert_eq!(check(&s, &[]), (Some(1), vec![line.to_string(), "1 error".to_string()]));
     // The same day is no error.
-    s.write("content/briefings/u.md", "---\ntitle: U\ndate: 2025-09-10\nupdated: 2025-09-10\n---\n[x](https://e.org)\n");
+    s.write(
+        "content/briefings/u.md",
+        "---\ntitle: U\ndate: 2025-09-10\nupdated: 2025-09-10\n---\n[x](https://e.org)\n",
+    );
     let (code, lines) = check(&s, &[]);
     assert_eq!(code, Some(0));
     assert!(!lines.iter().any(|l| l.contains("E001")), "{lines:?}");
@@ -179,13 +183,19 @@ fn withheld_briefings_are_linted_and_marked_by_check_but_build_reports_only_what
     let (code, lines) = check(&s, &[]);
     assert_eq!(
         lines,
-        ["content/briefings/draft.md:7:10: warning: (withheld) source \"u\" is never cited [W003]", "1 warning"]
+        [
+            "content/briefings/draft.md:7:10: warning: (withheld) source \"u\" is never cited [W003]",
+            "1 warning"
+        ]
     );
     assert_eq!(code, Some(0));
     assert_eq!(check(&s, &["--deny-warnings"]).0, Some(1));
     let (_, v) = json(&s, &[]);
     let items = v["diagnostics"].as_array().unwrap();
-    assert_eq!((items.len(), &items[0]["withheld"], &items[0]["code"]), (1, &serde_json::json!(true), &serde_json::json!("W003")));
+    assert_eq!(
+        (items.len(), &items[0]["withheld"], &items[0]["code"]),
+        (1, &serde_json::json!(true), &serde_json::json!("W003"))
+    );
     // Published with --drafts, the same finding is an ordinary one.
     let (_, lines) = check(&s, &["--drafts"]);
     assert_eq!(lines[0], "content/briefings/draft.md:7:10: warning: source \"u\" is never cited [W003]");
@@ -201,7 +211,10 @@ fn withheld_briefings_are_linted_and_marked_by_check_but_build_reports_only_what
     // warnings are denied. (The rules run on content without errors, so W003 waits.)
     s.write("content/briefings/draft.md", &draft.replace("[KP]", "[Atlantis]"));
     let (code, lines) = check(&s, &[]);
-    assert_eq!(lines, ["content/briefings/draft.md:5:13: error: (withheld) unknown country \"Atlantis\"", "1 error"]);
+    assert_eq!(
+        lines,
+        ["content/briefings/draft.md:5:13: error: (withheld) unknown country \"Atlantis\"", "1 error"]
+    );
     assert_eq!(code, Some(0));
     assert_eq!(check(&s, &["--deny-warnings"]).0, Some(1));
     assert_eq!(run(&s, &["build"], TODAY).status.code(), Some(0));

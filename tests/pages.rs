@@ -240,7 +240,8 @@ fn publishers_have_pages_and_meet_their_organisations() {
     s.build(&[]);
     let xinhua = s.page("sources/xinhua/");
     assert_eq!(text(&xinhua, "h1"), "Xinhua");
-    let grades: BTreeSet<String> = xinhua.select(&sel("#sources .grade")).map(|g| g.text().collect()).collect();
+    let grades: BTreeSet<String> =
+        xinhua.select(&sel("#sources .grade")).map(|g| g.text().collect()).collect();
     assert_eq!(grades, BTreeSet::from(["B2".to_string(), "C3".to_string()]), "both briefings' grades");
     assert_eq!(linked_briefings(&s, "sources/xinhua/", "#sources .cited-by"), ["xi-kim", "trade"]);
     // The publisher and the organisation of the same name link to each other.

@@ -38,13 +38,20 @@ fn the_sample_dossier_builds_and_checks_without_warnings() {
     assert!(build.status.success(), "{}", stderr(&build));
     // It shows what version 2 adds: a publisher page from its file, a shared source cited by
     // several briefings, a merged event.
-    let page = |p: &str| scraper::Html::parse_document(&std::fs::read_to_string(dir.path().join("public").join(p)).unwrap());
+    let page = |p: &str| {
+        scraper::Html::parse_document(&std::fs::read_to_string(dir.path().join("public").join(p)).unwrap())
+    };
     let xinhua = page("sources/xinhua/index.html");
     assert_eq!(text(&xinhua, ".default-grade .grade"), "C");
-    let cited_by = |doc: &scraper::Html| doc.select(&sel("#sources .cited-source")).map(|e| e.select(&sel(".cited-by a")).count()).max();
+    let cited_by = |doc: &scraper::Html| {
+        doc.select(&sel("#sources .cited-source")).map(|e| e.select(&sel(".cited-by a")).count()).max()
+    };
     assert!(cited_by(&xinhua) >= Some(2), "a shared source with its briefings");
     let y2025 = page("timeline/2025/index.html");
-    let arrivals = y2025.select(&sel("#timeline .event")).filter(|e| e.select(&sel(".event-briefing a")).count() >= 2).count();
+    let arrivals = y2025
+        .select(&sel("#timeline .event"))
+        .filter(|e| e.select(&sel(".event-briefing a")).count() >= 2)
+        .count();
     assert!(arrivals >= 2, "merged events list their briefings");
 }
 
@@ -106,7 +113,9 @@ fn the_schema_accepts_the_front_matter_of_the_sample_and_the_fixtures() {
 #[test]
 fn the_schema_rejects_what_the_parser_rejects() {
     let briefing = schema("briefing");
-    let ok = yaml_of("---\ntitle: T\ndate: 2025-09-04\nevents:\n  - {id: visit, date: 2019-06, title: V, planned: true}\nsources:\n  - {id: a, ref: shared, credibility: 2}\n---\n");
+    let ok = yaml_of(
+        "---\ntitle: T\ndate: 2025-09-04\nevents:\n  - {id: visit, date: 2019-06, title: V, planned: true}\nsources:\n  - {id: a, ref: shared, credibility: 2}\n---\n",
+    );
     assert!(briefing.is_valid(&ok));
     for bad in [
         "---\ntitle: T\ndatum: 2025-09-04\n---\n",

@@ -35,7 +35,9 @@ pub fn document(kind: Option<&str>) -> Value {
     });
     let top = match kind {
         Some(k) => json!({ "$ref": format!("#/$defs/{k}") }),
-        None => json!({ "anyOf": KINDS.iter().map(|k| json!({ "$ref": format!("#/$defs/{k}") })).collect::<Vec<_>>() }),
+        None => {
+            json!({ "anyOf": KINDS.iter().map(|k| json!({ "$ref": format!("#/$defs/{k}") })).collect::<Vec<_>>() })
+        }
     };
     if let (Some(obj), Value::Object(t)) = (doc.as_object_mut(), top) {
         obj.extend(t);
@@ -190,7 +192,18 @@ fn source_properties(with_id: bool) -> Value {
         if with_id {
             m.insert("id".into(), json!({ "$ref": "#/$defs/reference" }));
         }
-        for key in ["publisher", "title", "url", "author", "published", "accessed", "lang", "archive", "reliability", "credibility"] {
+        for key in [
+            "publisher",
+            "title",
+            "url",
+            "author",
+            "published",
+            "accessed",
+            "lang",
+            "archive",
+            "reliability",
+            "credibility",
+        ] {
             m.insert(key.into(), json!({ "$ref": format!("#/$defs/source_values/properties/{key}") }));
         }
     }

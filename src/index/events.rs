@@ -105,7 +105,9 @@ pub fn merge(briefings: &[Arc<Briefing>]) -> Events {
             let mut reports = g.reports;
             reports.sort_by_key(|r| (r.briefing, r.event));
             let lead = (0..reports.len())
-                .min_by_key(|i| (event(&reports[*i]).date.vagueness(), reports[*i].briefing, reports[*i].event))
+                .min_by_key(|i| {
+                    (event(&reports[*i]).date.vagueness(), reports[*i].briefing, reports[*i].event)
+                })
                 .unwrap_or(0);
             let lead = reports.remove(lead);
             reports.insert(0, lead);
@@ -113,7 +115,7 @@ pub fn merge(briefings: &[Arc<Briefing>]) -> Events {
         })
         .collect();
     let key = |m: &MergedEvent| (m.date, m.reports[0].briefing, m.reports[0].event);
-    list.sort_by(|a, b| key(a).cmp(&key(b)));
+    list.sort_by_key(key);
     let mut of: Vec<Vec<EventNo>> = briefings.iter().map(|b| vec![EventNo(0); b.events.len()]).collect();
     for (n, m) in list.iter().enumerate() {
         for r in &m.reports {
@@ -164,7 +166,10 @@ mod tests {
     #[test]
     fn ids_merge_whatever_the_titles_at_the_most_precise_date() {
         let a = briefing("a", "  - {id: visit, date: 2025-09, title: Kim in Peking}\n");
-        let b = briefing("b", "  - {id: visit, date: 2025-09-02, title: Ankunft Kims}\n  - {date: 1961, title: Vertrag}\n");
+        let b = briefing(
+            "b",
+            "  - {id: visit, date: 2025-09-02, title: Ankunft Kims}\n  - {date: 1961, title: Vertrag}\n",
+        );
         assert_eq!(
             merged(&[a, b]),
             [("1961".to_string(), vec![(1, 1)]), ("2025-09-02".to_string(), vec![(1, 0), (0, 0)])]
@@ -173,8 +178,14 @@ mod tests {
 
     #[test]
     fn titles_merge_when_equal_after_normalisation_and_dates_overlap() {
-        let a = briefing("a", "  - {date: 2006~, title: \"Erster Atomtest!\"}\n  - {date: 2025-09-02, title: Zug}\n");
-        let b = briefing("b", "  - {date: 2006-10-09, title: \"erster   ATOMTEST\"}\n  - {date: 2025-09-03, title: Zug}\n");
+        let a = briefing(
+            "a",
+            "  - {date: 2006~, title: \"Erster Atomtest!\"}\n  - {date: 2025-09-02, title: Zug}\n",
+        );
+        let b = briefing(
+            "b",
+            "  - {date: 2006-10-09, title: \"erster   ATOMTEST\"}\n  - {date: 2025-09-03, title: Zug}\n",
+        );
         let m = merged(&[a, b]);
         assert_eq!(m[0], ("2006-10-09".to_string(), vec![(1, 0), (0, 0)]));
         assert_eq!(m.len(), 3, "the trains on different days stay two events: {m:?}");
@@ -182,7 +193,8 @@ mod tests {
 
     #[test]
     fn a_vague_report_joins_only_a_group_it_fits_entirely() {
-        let a = briefing("a", "  - {date: 2025-09-02, title: Treffen}\n  - {date: 2025-10-01, title: Treffen}\n");
+        let a =
+            briefing("a", "  - {date: 2025-09-02, title: Treffen}\n  - {date: 2025-10-01, title: Treffen}\n");
         let b = briefing("b", "  - {date: 2025, title: Treffen}\n");
         let m = merged(&[a, b]);
         assert_eq!(m.len(), 2, "{m:?}");

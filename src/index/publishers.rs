@@ -73,7 +73,8 @@ pub fn url_key(url: &str) -> String {
         Some(i) => after.split_at(i),
         None => (after, ""),
     };
-    let mut out = format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_lowercase(), path.trim_end_matches('/'));
+    let mut out =
+        format!("{}://{}{}", scheme.to_ascii_lowercase(), host.to_lowercase(), path.trim_end_matches('/'));
     let kept: Vec<&str> = query
         .into_iter()
         .flat_map(|q| q.split('&'))
@@ -181,7 +182,8 @@ fn assign_slugs(out: &mut [Publisher], reg: &SourceRegistry, lang: &str) {
         }
     }
     for p in out.iter_mut().filter(|p| p.file.is_none()) {
-        let base = Some(slugify(&p.name, lang)).filter(|s| !s.is_empty()).unwrap_or_else(|| "publisher".into());
+        let base =
+            Some(slugify(&p.name, lang)).filter(|s| !s.is_empty()).unwrap_or_else(|| "publisher".into());
         let mut slug = base.clone();
         let mut n = 1;
         while !taken.insert(slug.clone()) {
@@ -193,7 +195,13 @@ fn assign_slugs(out: &mut [Publisher], reg: &SourceRegistry, lang: &str) {
 }
 
 /// Which publishers are organisations of the site, both ways.
-pub fn organisations(idx: &Index, publishers: &[Publisher], reg: &SourceRegistry, entities: &Registry, lang: &str) -> PublisherOrgs {
+pub fn organisations(
+    idx: &Index,
+    publishers: &[Publisher],
+    reg: &SourceRegistry,
+    entities: &Registry,
+    lang: &str,
+) -> PublisherOrgs {
     let mut out = PublisherOrgs::default();
     let has_page = |id: &EntityId| idx.has_page.get(id.index()).copied().unwrap_or(false);
     for (i, p) in publishers.iter().enumerate() {
@@ -204,7 +212,9 @@ pub fn organisations(idx: &Index, publishers: &[Publisher], reg: &SourceRegistry
             names.extend(e.file.aliases.iter().map(|a| a.value.as_str()));
         }
         let org = entry.and_then(|e| e.organisation).filter(has_page).or_else(|| {
-            names.iter().find_map(|n| entities.lookup_kind(EntityKind::Organisation, n, lang).filter(has_page))
+            names
+                .iter()
+                .find_map(|n| entities.lookup_kind(EntityKind::Organisation, n, lang).filter(has_page))
         });
         if let Some(id) = org {
             out.publishers.entry(id).or_default().push(i);
@@ -225,7 +235,10 @@ mod tests {
         assert_eq!(url_key("https://example.org/a/b?utm_source=x&UTM_medium=y"), k);
         assert_eq!(url_key("https://example.org/a/b/?utm_campaign=z"), k);
         assert_ne!(url_key("https://example.org/a/b?id=2"), k, "other parameters count");
-        assert_eq!(url_key("https://example.org/a/b?id=2&utm_source=x"), url_key("https://example.org/a/b?id=2"));
+        assert_eq!(
+            url_key("https://example.org/a/b?id=2&utm_source=x"),
+            url_key("https://example.org/a/b?id=2")
+        );
         assert_eq!(url_key("https://example.org/"), url_key("https://example.org"));
     }
 }

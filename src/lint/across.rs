@@ -65,7 +65,8 @@ pub fn publisher_grades(site: &Site, d: &mut Diagnostics) {
     let mut shared_seen = std::collections::HashSet::new();
     for b in &site.briefings {
         for s in &b.sources {
-            let (Some(name), Some(grade), Some(pos)) = (&s.publisher, s.reliability, s.reliability_pos) else {
+            let (Some(name), Some(grade), Some(pos)) = (&s.publisher, s.reliability, s.reliability_pos)
+            else {
                 continue;
             };
             // A shared source is one grade, however many briefings cite it.
@@ -111,7 +112,8 @@ fn report(name: &str, given: &[Given], d: &mut Diagnostics) {
                 places.push(place);
             }
         }
-        let list: Vec<String> = others.iter().map(|(c, places)| format!("{c} in {}", shorten(places))).collect();
+        let list: Vec<String> =
+            others.iter().map(|(c, places)| format!("{c} in {}", shorten(places))).collect();
         d.coded(
             g.path,
             g.pos,

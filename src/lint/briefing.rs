@@ -39,7 +39,8 @@ fn judgments(b: &Briefing, html: &BriefingHtml, d: &mut Diagnostics) {
         }
         let all_weak = srcs.iter().all(|&i| weak(&b.sources[i]));
         if k.confidence == Some(Confidence::High) && all_weak {
-            let list: Vec<String> = srcs.iter().map(|&i| format!("{} {}", b.sources[i].id, grade(&b.sources[i]))).collect();
+            let list: Vec<String> =
+                srcs.iter().map(|&i| format!("{} {}", b.sources[i].id, grade(&b.sources[i]))).collect();
             d.coded(
                 &b.rel,
                 k.confidence_pos.unwrap_or(k.item_pos),

@@ -19,7 +19,12 @@ pub fn errors(briefings: &[Arc<Briefing>]) -> Diagnostics {
     let mut d = Diagnostics::new();
     for b in briefings {
         if let Some(u) = b.updated.filter(|u| *u < b.date) {
-            d.coded(&b.rel, b.updated_pos, Code::E001, format!("`updated` ({u}) is before `date` ({})", b.date));
+            d.coded(
+                &b.rel,
+                b.updated_pos,
+                Code::E001,
+                format!("`updated` ({u}) is before `date` ({})", b.date),
+            );
         }
     }
     d
@@ -28,7 +33,9 @@ pub fn errors(briefings: &[Arc<Briefing>]) -> Diagnostics {
 /// Today's date: `DOSSIER_TODAY` (YYYY-MM-DD) when set, else the system's local date.
 pub fn today() -> Result<Date, String> {
     match std::env::var(TODAY_VAR) {
-        Ok(v) => crate::date::parse_full(&v).map_err(|_| format!("{TODAY_VAR}=\"{v}\" is not a date YYYY-MM-DD")),
+        Ok(v) => {
+            crate::date::parse_full(&v).map_err(|_| format!("{TODAY_VAR}=\"{v}\" is not a date YYYY-MM-DD"))
+        }
         Err(_) => Ok(jiff::ZonedDateTime::now().date()),
     }
 }

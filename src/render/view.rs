@@ -248,7 +248,11 @@ impl<'a> View<'a> {
         EventInfo {
             date: date_info(&m.date, &b.lang),
             title: e.title.clone(),
-            id: m.reports.iter().find_map(|r| site.briefings[r.briefing].events[r.event].id.as_ref()).map(|i| i.value.to_string()),
+            id: m
+                .reports
+                .iter()
+                .find_map(|r| site.briefings[r.briefing].events[r.event].id.as_ref())
+                .map(|i| i.value.to_string()),
             planned: m.reports.iter().all(|r| site.briefings[r.briefing].events[r.event].planned),
             actors: actors.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
             countries: countries.iter().map(|id| self.entity_link(*id, None, 0)).collect(),

@@ -30,7 +30,8 @@ pub fn url(p: &Publisher) -> UrlPath {
 
 /// The page of the publisher listing a briefing's source.
 pub fn url_of_citation(site: &Site, b: usize, s: usize) -> Option<UrlPath> {
-    let i = site.index.publisher_of_citation(&site.briefings, &site.sources, &site.config.language, (b, s))?;
+    let i =
+        site.index.publisher_of_citation(&site.briefings, &site.sources, &site.config.language, (b, s))?;
     Some(url(&all(site)[i]))
 }
 
@@ -38,20 +39,25 @@ pub fn url_of_citation(site: &Site, b: usize, s: usize) -> Option<UrlPath> {
 pub fn link(v: &View, i: usize) -> PublisherLink {
     let site = v.site;
     let p = &all(site)[i];
-    let orgs = site.index.publisher_orgs(&site.briefings, &site.sources, &site.registry, &site.config.language);
+    let orgs =
+        site.index.publisher_orgs(&site.briefings, &site.sources, &site.registry, &site.config.language);
     PublisherLink {
         name: p.name.clone(),
         href: v.href_self_or(&url(p)),
         count: p.groups.len(),
         organisation: orgs.organisation[i].map(|id| v.entity_link(id, None, 0)),
-        reliability: p.file.and_then(|f| site.sources.get(f).file.reliability.as_ref()).map(|r| r.value.to_string()),
+        reliability: p
+            .file
+            .and_then(|f| site.sources.get(f).file.reliability.as_ref())
+            .map(|r| r.value.to_string()),
     }
 }
 
 /// The publishers that are organisation `id`.
 pub fn of_organisation(v: &View, id: EntityId) -> Vec<PublisherLink> {
     let site = v.site;
-    let orgs = site.index.publisher_orgs(&site.briefings, &site.sources, &site.registry, &site.config.language);
+    let orgs =
+        site.index.publisher_orgs(&site.briefings, &site.sources, &site.registry, &site.config.language);
     orgs.publishers.get(&id).map_or_else(Vec::new, |ps| ps.iter().map(|i| link(v, *i)).collect())
 }
 
@@ -167,8 +173,9 @@ fn cited(v: &View, g: &SourceGroup) -> CitedSource {
             briefings.push(Link { href, title: site.briefings[b].title.clone() });
         }
     }
-    let shared = first.origin.as_ref().and_then(|_| first.reference.as_ref());
-    let note = shared.and_then(|r| site.sources.shared(&r.value)).and_then(|f| site.source_html.shared.get(&f.stem));
+    let shared = first.origin.as_ref().and(first.reference.as_ref());
+    let note =
+        shared.and_then(|r| site.sources.shared(&r.value)).and_then(|f| site.source_html.shared.get(&f.stem));
     CitedSource {
         title: first.title.clone().or_else(|| first.url.clone()).unwrap_or_else(|| first.id.clone()),
         url: first.url.clone(),
