@@ -1612,6 +1612,31 @@ mod tests {
     }
 
     #[test]
+    fn event_ids_are_slugs_once_per_briefing_and_planned_is_a_flag() {
+        let (b, d) = parse_briefing(
+            "---\ntitle: T\ndate: 2025-09-04\nreview_by: 2025-10-01\nevents:\n  - {id: visit, date: 2025-09, title: A, planned: true}\n  - {id: visit, date: 2025-09, title: B}\n  - {id: Not A Slug, date: 2025, title: C}\n---\n",
+        );
+        assert_eq!(
+            lines(&d),
+            [
+                "7:10: duplicate event id \"visit\" (each event of a briefing has its own)",
+                "8:10: invalid event id \"Not A Slug\": use only a-z, 0-9 and hyphens",
+            ]
+        );
+        let b = b.unwrap();
+        let e = &b.events[0];
+        assert_eq!(
+            (e.id.as_ref().map(|i| i.value.to_string()), e.planned, e.date_pos),
+            (Some("visit".into()), true, Pos::new(6, 23))
+        );
+        assert_eq!(b.events.len(), 3, "the events stay, without the bad ids");
+        assert_eq!(
+            b.review_by.map(|r| (r.value.to_string(), r.pos)),
+            Some(("2025-10-01".into(), Pos::new(4, 12)))
+        );
+    }
+
+    #[test]
     fn unknown_key_in_actor_map() {
         let (_, d) =
             parse_briefing("---\ntitle: T\ndate: 2025-09-04\nactors:\n  - {ref: A, rolle: B}\n---\n");
