@@ -1,6 +1,6 @@
 //! Site configuration: `site.toml` parsed into a typed `Config`, with command-line overrides.
 
-use crate::diag::{Diagnostics, Pos, pos_at};
+use crate::diag::{Code, Diagnostics, Pos, Severity, pos_at};
 use crate::tlp::Tlp;
 use crate::url::LinkStyle;
 use serde::Deserialize;
@@ -24,8 +24,17 @@ struct RawConfig {
     output_dir: Option<toml::Spanned<String>>,
     paginate: Option<toml::Spanned<i64>>,
     link_style: Option<toml::Spanned<String>>,
+    lint: Option<RawLint>,
     #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[lint]`: which warnings of the integrity rules `check` leaves out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    #[serde(default)]
+    allow: Vec<toml::Spanned<String>>,
 }
 
 /// List entries per page when site.toml does not say (FORMAT.md section 5).
@@ -53,6 +62,8 @@ pub struct Config {
     /// List entries per page (briefings, tags, entities, years, publishers); at least 1.
     pub paginate: usize,
     pub link_style: LinkStyle,
+    /// `[lint] allow`: warning codes `check` does not report.
+    pub lint_allow: Vec<Code>,
     pub extra: serde_json::Value,
 }
 
@@ -176,6 +187,7 @@ impl Config {
                 LinkStyle::default()
             }),
         };
+        let lint_allow = lint_allow(raw.lint.as_ref(), text, &mut diags);
         if diags.has_errors() {
             return Err(ConfigError::Invalid(diags));
         }
@@ -199,6 +211,7 @@ impl Config {
             drafts: overrides.drafts,
             paginate,
             link_style: overrides.link_style.unwrap_or(link_style),
+            lint_allow,
             extra: serde_json::to_value(&raw.extra).unwrap_or(serde_json::Value::Null),
         })
     }
@@ -216,6 +229,31 @@ impl Config {
         let path = &after_scheme[after_scheme.find('/')?..];
         path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)).then_some(path)
     }
+}
+
+/// The codes of `[lint] allow`; an unknown code, or an error's, is an error at its value.
+fn lint_allow(lint: Option<&RawLint>, text: &str, diags: &mut Diagnostics) -> Vec<Code> {
+    let mut out = Vec::new();
+    for v in lint.map_or(&[][..], |l| l.allow.as_slice()) {
+        let pos = pos_at(text, v.span().start);
+        match Code::parse(v.get_ref()) {
+            Some(c) if c.severity() == Severity::Warning => out.push(c),
+            Some(c) => diags.error(CONFIG_FILE, pos, format!("{c} is an error and cannot be allowed")),
+            None => {
+                let known: Vec<&str> = Code::ALL
+                    .iter()
+                    .filter(|c| c.severity() == Severity::Warning)
+                    .map(|c| c.as_str())
+                    .collect();
+                diags.error(
+                    CONFIG_FILE,
+                    pos,
+                    format!("unknown lint code \"{}\" (codes: {})", v.get_ref(), known.join(", ")),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// `http://` or `https://` and something after it.
@@ -278,6 +316,29 @@ mod tests {
             assert_eq!((d[0].line, d[0].col), (2, col), "{bad}: {}", d[0].message);
             assert!(d[0].message.contains(word), "{bad}: {}", d[0].message);
         }
+    }
+
+    #[test]
+    fn lint_allow_takes_warning_codes_only() {
+        let c = parse("title = \"T\"\n[lint]\nallow = [\"W003\", \"w001\"]\n").unwrap();
+        assert_eq!(c.lint_allow, [Code::W003, Code::W001]);
+        let Err(ConfigError::Invalid(d)) =
+            parse("title = \"T\"\n[lint]\nallow = [\"W003\", \"W999\", \"E001\"]\n")
+        else {
+            panic!()
+        };
+        let lines: Vec<String> = d.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "site.toml:3:18: error: unknown lint code \"W999\" (codes: W001, W002, W003, W004, W005, W006, W007, W008)",
+                "site.toml:3:26: error: E001 is an error and cannot be allowed",
+            ]
+        );
+        let Err(ConfigError::Invalid(d)) = parse("title = \"T\"\n[lint]\nallo = [\"W003\"]\n") else {
+            panic!()
+        };
+        assert_eq!(d.sorted()[0].line, 3, "an unknown key in [lint] is an error at it");
     }
 
     #[test]

@@ -92,6 +92,16 @@ impl PartialDate {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
+    /// The last day the date may denote (months taken as 31 days: enough to compare).
+    fn latest(&self) -> (i16, u8, u8) {
+        let last_year = match self.unspecified {
+            2 => self.year.saturating_add(99),
+            1 => self.year.saturating_add(9),
+            _ => self.year,
+        };
+        (last_year, self.month.unwrap_or(12), self.day.unwrap_or(31))
+    }
+
     fn sort_key(&self) -> ((i16, u8, u8), Precision, Qualifier) {
         (self.earliest(), self.precision(), self.qualifier)
     }
@@ -226,6 +236,33 @@ impl Edtf {
     /// The `datetime` attribute value; HTML has no interval form, so an interval gives its start.
     pub fn machine(&self) -> String {
         self.start().machine()
+    }
+
+    /// The first and the last day the date may denote, as comparable numbers.
+    fn span(&self) -> (i64, i64) {
+        let day = |(y, m, d): (i16, u8, u8)| i64::from(y) * 512 + i64::from(m) * 32 + i64::from(d);
+        let last = self.end().unwrap_or(self.start());
+        (day(self.start().earliest()), day(last.latest()))
+    }
+
+    /// Whether the two dates may denote a common day (`2025-09` and `2025-09-02` do): reports of
+    /// one event at different precisions agree.
+    pub fn overlaps(&self, other: &Edtf) -> bool {
+        let (a, b) = (self.span(), other.span());
+        a.0 <= b.1 && b.0 <= a.1
+    }
+
+    /// How vague the date is: the length of its span, then its qualifier. Of several dates
+    /// given for one event, the least vague is shown ("at the most precise date given").
+    pub fn vagueness(&self) -> (i64, Qualifier) {
+        let (first, last) = self.span();
+        let q = self.end().map_or(self.start().qualifier, |e| e.qualifier.max(self.start().qualifier));
+        (last - first, q)
+    }
+
+    /// Whether the date starts after the given day (an event "after its briefing").
+    pub fn starts_after(&self, day: Date) -> bool {
+        self.start().earliest() > (day.year(), day.month() as u8, day.day() as u8)
     }
 }
 
@@ -497,6 +534,24 @@ fn roman(mut n: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlap_and_vagueness() {
+        let d = |s: &str| s.parse::<Edtf>().unwrap();
+        assert!(d("2025-09").overlaps(&d("2025-09-02")));
+        assert!(d("2025-09-02").overlaps(&d("2025")));
+        assert!(d("196X").overlaps(&d("1969-12-31")));
+        assert!(!d("196X").overlaps(&d("1970")));
+        assert!(!d("2025-09-02").overlaps(&d("2025-09-03")));
+        assert!(d("2025-09-01/2025-09-05").overlaps(&d("2025-09-03")));
+        assert!(d("2025-09-02").vagueness() < d("2025-09").vagueness());
+        assert!(d("2025-09-02").vagueness() < d("2025-09-02~").vagueness());
+        assert!(d("2025").vagueness() < d("196X").vagueness());
+        let day = jiff::civil::date(2025, 9, 4);
+        assert!(d("2025-09-05").starts_after(day));
+        assert!(!d("2025-09").starts_after(day), "a month that holds the day does not start after it");
+        assert!(!d("2025-09-04").starts_after(day));
+    }
 
     fn e(s: &str) -> Edtf {
         s.parse().unwrap()

@@ -1,5 +1,7 @@
 //! Diagnostics: every content error and warning with its file position, collected across a whole
-//! run and printed as `path:line:col: error: message` (FORMAT.md section 7).
+//! run and printed as `path:line:col: error: message` (FORMAT.md section 7). Findings of the
+//! integrity rules carry a stable code (`W003`), printed after the message (`… [W003]`);
+//! `check` marks the findings in briefings the gate withholds (`warning: (withheld) …`).
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -27,6 +29,80 @@ pub enum Severity {
     Warning,
 }
 
+/// The stable codes of the integrity rules (README.md lists them). A code never changes its
+/// meaning: scripts and `[lint] allow` lists name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Code {
+    W001,
+    W002,
+    W003,
+    W004,
+    W005,
+    W006,
+    W007,
+    W008,
+    E001,
+}
+
+impl Code {
+    pub const ALL: [Code; 9] = [
+        Code::W001,
+        Code::W002,
+        Code::W003,
+        Code::W004,
+        Code::W005,
+        Code::W006,
+        Code::W007,
+        Code::W008,
+        Code::E001,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::W001 => "W001",
+            Code::W002 => "W002",
+            Code::W003 => "W003",
+            Code::W004 => "W004",
+            Code::W005 => "W005",
+            Code::W006 => "W006",
+            Code::W007 => "W007",
+            Code::W008 => "W008",
+            Code::E001 => "E001",
+        }
+    }
+
+    /// `W…` codes are warnings (only `check` reports them), `E…` codes errors.
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('E') { Severity::Error } else { Severity::Warning }
+    }
+
+    /// What the rule finds, in a few words (for messages about codes and the JSON schema).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::W001 => "key judgment without sources",
+            Code::W002 => "high-confidence judgment resting only on weak sources (E/F or credibility 5-6)",
+            Code::W003 => "source never cited",
+            Code::W004 => "briefing without sources",
+            Code::W005 => "event dated after its briefing and not `planned`",
+            Code::W006 => "`review_by` date passed",
+            Code::W007 => "one event id dated differently by two briefings",
+            Code::W008 => "grades of one publisher that disagree",
+            Code::E001 => "`updated` before `date`",
+        }
+    }
+
+    /// The code written `W003` (any case), if it is one.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One finding, pointing at the offending value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Diagnostic {
@@ -36,6 +112,10 @@ pub struct Diagnostic {
     pub col: u32,
     pub severity: Severity,
     pub message: String,
+    /// The rule's stable code, for findings of the integrity rules.
+    pub code: Option<Code>,
+    /// Found in a briefing that this build withholds (shown by `check` only).
+    pub withheld: bool,
 }
 
 impl fmt::Display for Diagnostic {
@@ -45,7 +125,12 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         let (path, message) = (one_line(&self.path), one_line(&self.message));
-        write!(f, "{path}:{}:{}: {sev}: {message}", self.line, self.col)
+        let withheld = if self.withheld { "(withheld) " } else { "" };
+        write!(f, "{path}:{}:{}: {sev}: {withheld}{message}", self.line, self.col)?;
+        match self.code {
+            Some(code) => write!(f, " [{code}]"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -90,6 +175,14 @@ impl Diagnostics {
         self.push(path, pos, Severity::Warning, message.into());
     }
 
+    /// A finding of an integrity rule: its severity is the code's.
+    pub fn coded(&mut self, path: &str, pos: Pos, code: Code, message: impl Into<String>) {
+        self.push(path, pos, code.severity(), message.into());
+        if let Some(d) = self.items.last_mut() {
+            d.code = Some(code);
+        }
+    }
+
     fn push(&mut self, path: &str, pos: Pos, severity: Severity, message: String) {
         self.items.push(Diagnostic {
             path: path.to_string(),
@@ -97,7 +190,19 @@ impl Diagnostics {
             col: pos.col.max(1),
             severity,
             message,
+            code: None,
+            withheld: false,
         });
+    }
+
+    /// Keeps only the findings `keep` accepts.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
+    }
+
+    /// Adds findings as they are.
+    pub fn push_all(&mut self, items: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(items);
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
@@ -230,6 +335,23 @@ mod tests {
         assert_eq!(v[1].to_string(), "content/a.md:14:5: error: unknown country \"X\"");
         assert_eq!(summary_line(d.error_count(), d.warning_count()), "1 error, 1 warning");
         assert_eq!(summary_line(2, 0), "2 errors");
+    }
+
+    #[test]
+    fn codes_follow_the_message_and_withheld_precedes_it() {
+        let mut d = Diagnostics::new();
+        d.coded("content/a.md", Pos::new(3, 7), Code::W003, "source \"x\" is never cited");
+        d.coded("content/a.md", Pos::new(2, 10), Code::E001, "`updated` is before `date`");
+        let mut v = d.sorted();
+        assert_eq!(v[0].to_string(), "content/a.md:2:10: error: `updated` is before `date` [E001]");
+        assert_eq!(v[1].to_string(), "content/a.md:3:7: warning: source \"x\" is never cited [W003]");
+        v[1].withheld = true;
+        assert_eq!(
+            v[1].to_string(),
+            "content/a.md:3:7: warning: (withheld) source \"x\" is never cited [W003]"
+        );
+        assert_eq!(Code::parse("w008"), Some(Code::W008));
+        assert_eq!(Code::parse("W009"), None);
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Front matter: each file's YAML parsed (serde-saphyr) into typed documents whose every value
-//! keeps its file position. References to entities stay unresolved text here; the entities
-//! stage resolves them.
+//! keeps its file position. References to entities, publishers and shared sources stay
+//! unresolved text here; the entities and sources stages resolve them.
+
+mod registry;
+
+pub use registry::{PublisherFile, SharedSourceFile};
 
 use crate::date::{Edtf, parse_full};
 use crate::diag::{Diagnostics, Pos};
@@ -143,6 +147,7 @@ struct RawBriefing {
     sources: Option<ListOf<MapOf<RawSource>>>,
     key_judgments: Option<ListOf<MapOf<RawJudgment>>>,
     related: Option<ListOf<S>>,
+    review_by: Option<S>,
 }
 
 #[derive(Deserialize)]
@@ -157,17 +162,22 @@ struct RawActorMap {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvent {
+    id: Option<S>,
     date: Option<S>,
     title: Option<S>,
+    planned: Option<S>,
     actors: Option<ListOf<S>>,
     countries: Option<ListOf<S>>,
     sources: Option<ListOf<S>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
     id: Option<S>,
+    /// A shared source (`content/sources/<id>.md`) cited by this entry.
+    #[serde(rename = "ref")]
+    reference: Option<S>,
     publisher: Option<S>,
     title: Option<S>,
     url: Option<S>,
@@ -264,19 +274,40 @@ pub struct ActorRef {
     pub kind: Option<EntityKind>,
 }
 
+/// An event's `id`: events with the same id in several briefings are one event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub Slug);
+
+impl std::fmt::Display for EventId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    pub id: Option<At<EventId>>,
     pub date: Edtf,
+    /// Where `date` is written.
+    pub date_pos: Pos,
     pub title: String,
+    /// `planned: true`: expected after the briefing's date.
+    pub planned: bool,
     pub actors: Vec<At<String>>,
     pub countries: Vec<At<String>>,
     /// Indices into the briefing's `sources`.
     pub sources: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
     pub id: String,
+    /// Where `id` is written (the start of a shared source's file).
+    pub id_pos: Pos,
+    /// `ref`: the shared source this entry cites; the sources stage fills in its values.
+    pub reference: Option<At<String>>,
+    /// The shared source file the values come from (`content/sources/x.md`), once resolved.
+    pub origin: Option<Arc<str>>,
     pub publisher: Option<String>,
     pub title: Option<String>,
     pub url: Option<String>,
@@ -287,6 +318,10 @@ pub struct Source {
     pub archive: Option<String>,
     /// Admiralty source reliability, `A`–`F`.
     pub reliability: Option<char>,
+    /// Where `reliability` is written (in `origin` when it has one); `None` when not written.
+    pub reliability_pos: Option<Pos>,
+    /// The reliability is the publisher's default, not given with the source.
+    pub reliability_default: bool,
     /// Admiralty information credibility, 1–6.
     pub credibility: Option<u8>,
 }
@@ -356,6 +391,8 @@ impl Confidence {
 
 #[derive(Debug, Clone)]
 pub struct KeyJudgment {
+    /// Where the judgment (its list item) starts.
+    pub item_pos: Pos,
     pub text: String,
     /// Where `text` starts (after a quote or block indicator), for diagnostics in it.
     pub pos: Pos,
@@ -365,11 +402,13 @@ pub struct KeyJudgment {
     pub raw: Arc<str>,
     pub likelihood: Option<Likelihood>,
     pub confidence: Option<Confidence>,
+    /// Where `confidence` is written.
+    pub confidence_pos: Option<Pos>,
     pub sources: Vec<usize>,
 }
 
 /// Markdown with the file line it starts on, so body diagnostics get file positions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Body {
     pub text: String,
     pub line: u32,
@@ -381,6 +420,10 @@ pub struct Briefing {
     pub title: String,
     pub date: Date,
     pub updated: Option<Date>,
+    /// Where `updated` is written.
+    pub updated_pos: Pos,
+    /// `review_by`: after this day `check` reports the briefing as due for review.
+    pub review_by: Option<At<Date>>,
     /// The summary, positioned at its first character (after a quote or block indicator).
     pub summary: Option<At<String>>,
     /// The indentation of the summary's further lines.
@@ -396,6 +439,8 @@ pub struct Briefing {
     pub countries: Vec<At<String>>,
     pub events: Vec<Event>,
     pub sources: Vec<Source>,
+    /// Where the `sources` value is written, when it is.
+    pub sources_pos: Option<Pos>,
     pub key_judgments: Vec<KeyJudgment>,
     pub related: Vec<At<String>>,
     pub body: Body,
@@ -432,6 +477,8 @@ pub enum Document {
     Briefing(Arc<Briefing>),
     Entity(Arc<EntityFile>),
     Page(Arc<Page>),
+    Publisher(Arc<PublisherFile>),
+    SharedSource(Arc<SharedSourceFile>),
 }
 
 /// Site-wide values the front matter stage needs.
@@ -508,6 +555,8 @@ pub fn parse(file: &SourceFile, defaults: &Defaults, diags: &mut Diagnostics) ->
                 body,
             ))
         }
+        FileKind::Publisher => cx.publisher(file, body).map(|p| Document::Publisher(Arc::new(p))),
+        FileKind::SharedSource => cx.shared_source(file, body).map(|s| Document::SharedSource(Arc::new(s))),
         FileKind::Page => {
             let raw: RawPage = cx.yaml(split.yaml)?;
             let title = cx.required(raw.title, "title")?;
@@ -908,8 +957,13 @@ impl Cx<'_> {
             Some(d) => self.full_date(d),
             None => self.missing("date"),
         };
+        let updated_pos = raw.updated.as_ref().map_or(Pos::START, |d| self.pos(&d.referenced));
         let updated = raw.updated.and_then(|d| self.full_date(d));
         let summary_end = raw.summary.as_ref().and_then(|s| Self::end_of(&s.referenced));
+        let review_by = raw.review_by.and_then(|d| {
+            let pos = self.pos(&d.referenced);
+            self.full_date(d).map(|v| At::new(v, pos))
+        });
         let summary = raw.summary.and_then(|s| self.scalar(s)).filter(|s| !s.value.trim().is_empty());
         let (summary, summary_indent, summary_raw) = match summary {
             Some(s) => {
@@ -939,8 +993,98 @@ impl Cx<'_> {
                 tags.push(t.value);
             }
         }
+        let actors = self.actors(raw.actors);
+        let countries = self.list(raw.countries);
+
+        // Sources first: events and judgments refer to them by id.
+        let sources_pos = raw.sources.as_ref().map(|v| self.pos(&v.referenced));
+        let mut sources = Vec::new();
+        let mut ids: Vec<String> = Vec::new();
+        // Ids to positions: events and judgments look each reference up here, not in the list.
+        let mut id_index: HashMap<String, usize> = HashMap::default();
+        for s in self.items(raw.sources) {
+            let Some((item_pos, r)) = self.entry(s) else { continue };
+            let Some(source) = self.briefing_source(item_pos, r, &id_index) else { continue };
+            id_index.insert(source.id.clone(), ids.len());
+            ids.push(source.id.clone());
+            sources.push(source);
+        }
+
+        let mut events = Vec::new();
+        let mut event_ids: Vec<EventId> = Vec::new();
+        for e in self.items(raw.events) {
+            let Some((item_pos, r)) = self.entry(e) else { continue };
+            let id = r.id.and_then(|i| self.event_id(i, &event_ids));
+            if let Some(id) = &id {
+                event_ids.push(id.value.clone());
+            }
+            let date_pos = r.date.as_ref().map_or(item_pos, |d| self.pos(&d.referenced));
+            let date = match r.date {
+                Some(d) => self.edtf_opt(Some(d)),
+                None => {
+                    self.error(item_pos, "event without `date`");
+                    None
+                }
+            };
+            let planned = self.flag(r.planned);
+            let title = match r.title.map(|t| self.scalar(t)) {
+                Some(Some(t)) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
+                // A list or a map: reported as such already.
+                Some(None) => None,
+                _ => {
+                    self.error(item_pos, "event without `title`");
+                    None
+                }
+            };
+            let actors = self.list(r.actors);
+            let countries = self.list(r.countries);
+            let srcs = self.source_refs(r.sources, &ids, &id_index);
+            if let (Some(date), Some(title)) = (date, title) {
+                events.push(Event { id, date, date_pos, title, planned, actors, countries, sources: srcs });
+            }
+        }
+
+        let key_judgments = self.key_judgments(raw.key_judgments, &ids, &id_index);
+        let related = self.list(raw.related);
+
+        // A briefing with a broken required value is kept, with stand-ins, so that the later
+        // stages still check its references: every error in one run. Errors stop the build.
+        // The stand-in slug is unique per file, so it never causes a second, false clash.
+        let fallback_slug = || {
+            let unique = Slug::from_text(&format!("invalid slug {}", file.rel), "en");
+            At::new(unique.unwrap_or_else(|| Slug::parse("invalid").expect("valid slug")), Pos::START)
+        };
+        let draft = self.flag(raw.draft);
+        Some(Briefing {
+            rel: file.rel.clone(),
+            title: title.map(|t| t.value.trim().to_string()).unwrap_or_default(),
+            date: date.unwrap_or(jiff::civil::date(1970, 1, 1)),
+            updated,
+            updated_pos,
+            review_by,
+            summary,
+            summary_indent,
+            summary_raw,
+            lang,
+            slug: slug.unwrap_or_else(fallback_slug),
+            draft,
+            tlp: tlp.unwrap_or(defaults.tlp),
+            tags,
+            actors,
+            countries,
+            events,
+            sources,
+            sources_pos,
+            key_judgments,
+            related,
+            body,
+        })
+    }
+
+    /// `actors`: plain references, or maps with `ref`, `role` and `kind`.
+    fn actors(&mut self, v: Option<ListOf<MapOf<RawActorMap>>>) -> Vec<ActorRef> {
         let mut actors = Vec::new();
-        for a in self.items(raw.actors) {
+        for a in self.items(v) {
             let pos = self.pos(&a.referenced);
             match self.text_of(a.value, &a.defined) {
                 Ok(s) if s.trim().is_empty() => self.error(pos, "empty actor"),
@@ -987,110 +1131,18 @@ impl Cx<'_> {
                 Err(_) => self.error(pos, "expected a name or a map (`{ref: …, role: …}`), not a list"),
             }
         }
-        let countries = self.list(raw.countries);
+        actors
+    }
 
-        // Sources first: events and judgments refer to them by id.
-        let mut sources = Vec::new();
-        let mut ids: Vec<String> = Vec::new();
-        let mut id_index: HashMap<String, usize> = HashMap::default();
-        for s in self.items(raw.sources) {
-            let Some((item_pos, r)) = self.entry(s) else { continue };
-            let id = match r.id {
-                Some(i) => match self.scalar(i) {
-                    Some(id) => id,
-                    None => continue,
-                },
-                None => {
-                    self.error(item_pos, "source without `id`");
-                    continue;
-                }
-            };
-            let idv = id.value.trim().to_string();
-            if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
-                self.error(
-                    id.pos,
-                    format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value),
-                );
-                continue;
-            }
-            if id_index.contains_key(&idv) {
-                self.error(id.pos, format!("duplicate source id \"{idv}\""));
-                continue;
-            }
-            let reliability = r.reliability.and_then(|v| {
-                let a = self.scalar(v)?;
-                let t = a.value.trim().to_ascii_uppercase();
-                match t.as_str() {
-                    "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
-                    _ => {
-                        self.error(
-                            a.pos,
-                            format!("invalid reliability \"{}\" (expected a letter A to F)", a.value),
-                        );
-                        None
-                    }
-                }
-            });
-            let credibility = r.credibility.and_then(|v| {
-                let a = self.scalar(v)?;
-                match a.value.trim().parse::<u8>() {
-                    Ok(n @ 1..=6) => Some(n),
-                    _ => {
-                        self.error(
-                            a.pos,
-                            format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value),
-                        );
-                        None
-                    }
-                }
-            });
-            let source = Source {
-                id: idv.clone(),
-                publisher: self.text_opt(r.publisher),
-                title: self.text_opt(r.title),
-                url: self.url_opt(r.url, "url"),
-                author: self.text_opt(r.author),
-                published: self.edtf_opt(r.published),
-                accessed: self.edtf_opt(r.accessed),
-                lang: self.lang(r.lang),
-                archive: self.url_opt(r.archive, "archive"),
-                reliability,
-                credibility,
-            };
-            id_index.insert(idv.clone(), ids.len());
-            ids.push(idv);
-            sources.push(source);
-        }
-
-        let mut events = Vec::new();
-        for e in self.items(raw.events) {
-            let Some((item_pos, r)) = self.entry(e) else { continue };
-            let date = match r.date {
-                Some(d) => self.edtf_opt(Some(d)),
-                None => {
-                    self.error(item_pos, "event without `date`");
-                    None
-                }
-            };
-            let title = match r.title.map(|t| self.scalar(t)) {
-                Some(Some(t)) if !t.value.trim().is_empty() => Some(t.value.trim().to_string()),
-                // A list or a map: reported as such already.
-                Some(None) => None,
-                _ => {
-                    self.error(item_pos, "event without `title`");
-                    None
-                }
-            };
-            let actors = self.list(r.actors);
-            let countries = self.list(r.countries);
-            let srcs = self.source_refs(r.sources, &ids, &id_index);
-            if let (Some(date), Some(title)) = (date, title) {
-                events.push(Event { date, title, actors, countries, sources: srcs });
-            }
-        }
-
+    /// `key_judgments`, their sources checked against the briefing's source `ids`.
+    fn key_judgments(
+        &mut self,
+        v: Option<ListOf<MapOf<RawJudgment>>>,
+        ids: &[String],
+        id_index: &HashMap<String, usize>,
+    ) -> Vec<KeyJudgment> {
         let mut key_judgments = Vec::new();
-        for k in self.items(raw.key_judgments) {
+        for k in self.items(v) {
             let Some((item_pos, r)) = self.entry(k) else { continue };
             let text_pos = r.text.as_ref().map_or(item_pos, |t| self.pos(&t.referenced));
             let text_start = self.text_start(text_pos);
@@ -1110,6 +1162,7 @@ impl Cx<'_> {
                     None
                 })
             });
+            let confidence_pos = r.confidence.as_ref().map(|v| self.pos(&v.referenced));
             let confidence = r.confidence.and_then(|v| {
                 let a = self.scalar(v)?;
                 Confidence::parse(&a.value).or_else(|| {
@@ -1120,52 +1173,148 @@ impl Cx<'_> {
                     None
                 })
             });
-            let srcs = self.source_refs(r.sources, &ids, &id_index);
+            let srcs = self.source_refs(r.sources, ids, id_index);
             match text {
                 Some(text) => key_judgments.push(KeyJudgment {
+                    item_pos,
                     text,
                     pos: text_start.0,
                     indent: text_start.1,
                     raw: self.scalar_source(text_start.0, text_start.1, text_end),
                     likelihood,
                     confidence,
+                    confidence_pos,
                     sources: srcs,
                 }),
                 None if wrong_shape => {}
                 None => self.error(item_pos, "key judgment without `text`"),
             }
         }
-        let related = self.list(raw.related);
+        key_judgments
+    }
 
-        // A briefing with a broken required value is kept, with stand-ins, so that the later
-        // stages still check its references: every error in one run. Errors stop the build.
-        // The stand-in slug is unique per file, so it never causes a second, false clash.
-        let fallback_slug = || {
-            let unique = Slug::from_text(&format!("invalid slug {}", file.rel), "en");
-            At::new(unique.unwrap_or_else(|| Slug::parse("invalid").expect("valid slug")), Pos::START)
+    /// An event's `id`: a slug, once per briefing.
+    fn event_id(&mut self, v: S, seen: &[EventId]) -> Option<At<EventId>> {
+        let a = self.scalar(v)?;
+        let Some(slug) = Slug::parse(a.value.trim()) else {
+            self.error(
+                a.pos,
+                format!("invalid event id \"{}\": use only a-z, 0-9 and hyphens", a.value.trim()),
+            );
+            return None;
         };
-        let draft = self.flag(raw.draft);
-        Some(Briefing {
-            rel: file.rel.clone(),
-            title: title.map(|t| t.value.trim().to_string()).unwrap_or_default(),
-            date: date.unwrap_or(jiff::civil::date(1970, 1, 1)),
-            updated,
-            summary,
-            summary_indent,
-            summary_raw,
-            lang,
-            slug: slug.unwrap_or_else(fallback_slug),
-            draft,
-            tlp: tlp.unwrap_or(defaults.tlp),
-            tags,
-            actors,
-            countries,
-            events,
-            sources,
-            key_judgments,
-            related,
-            body,
-        })
+        let id = EventId(slug);
+        if seen.contains(&id) {
+            self.error(a.pos, format!("duplicate event id \"{id}\" (each event of a briefing has its own)"));
+            return None;
+        }
+        Some(At::new(id, a.pos))
+    }
+
+    /// One entry of a briefing's `sources`: its `id`, then either a `ref` to a shared source
+    /// (with at most its own `credibility`) or the source's own values.
+    fn briefing_source(
+        &mut self,
+        item_pos: Pos,
+        mut r: RawSource,
+        ids: &HashMap<String, usize>,
+    ) -> Option<Source> {
+        let id = match r.id.take() {
+            Some(i) => self.scalar(i)?,
+            None => {
+                self.error(item_pos, "source without `id`");
+                return None;
+            }
+        };
+        let idv = id.value.trim().to_string();
+        if idv.is_empty() || idv.contains(char::is_whitespace) || idv.contains([';', '@', ']', '[']) {
+            self.error(
+                id.pos,
+                format!("invalid source id \"{}\": no spaces, `;`, `@` or brackets", id.value),
+            );
+            return None;
+        }
+        if ids.contains_key(&idv) {
+            self.error(id.pos, format!("duplicate source id \"{idv}\""));
+            return None;
+        }
+        let Some(reference) = r.reference.take() else {
+            return Some(self.source_values(idv, id.pos, r));
+        };
+        let reference = self.scalar(reference)?;
+        if reference.value.trim().is_empty() {
+            self.error(reference.pos, "`ref` has no value");
+            return None;
+        }
+        // The shared file holds the source's values; a second copy here could only drift.
+        let own = [
+            &r.publisher,
+            &r.title,
+            &r.url,
+            &r.author,
+            &r.published,
+            &r.accessed,
+            &r.lang,
+            &r.archive,
+            &r.reliability,
+        ];
+        for v in own.into_iter().flatten() {
+            let pos = self.pos(&v.referenced);
+            self.error(pos, "a source with `ref` takes its values from the shared source; only `credibility` may be given here");
+        }
+        let credibility = self.credibility(r.credibility);
+        let mut source = self.source_values(idv, id.pos, RawSource::default());
+        source.reference = Some(At::new(reference.value.trim().to_string(), reference.pos));
+        source.credibility = credibility;
+        Some(source)
+    }
+
+    /// A source's values (all but `id` and `ref`).
+    fn source_values(&mut self, id: String, id_pos: Pos, r: RawSource) -> Source {
+        let reliability_pos = r.reliability.as_ref().map(|v| self.pos(&v.referenced));
+        let reliability = r.reliability.and_then(|v| {
+            let a = self.scalar(v)?;
+            let t = a.value.trim().to_ascii_uppercase();
+            match t.as_str() {
+                "A" | "B" | "C" | "D" | "E" | "F" => t.chars().next(),
+                _ => {
+                    self.error(
+                        a.pos,
+                        format!("invalid reliability \"{}\" (expected a letter A to F)", a.value),
+                    );
+                    None
+                }
+            }
+        });
+        Source {
+            id,
+            id_pos,
+            reference: None,
+            origin: None,
+            publisher: self.text_opt(r.publisher),
+            title: self.text_opt(r.title),
+            url: self.url_opt(r.url, "url"),
+            author: self.text_opt(r.author),
+            published: self.edtf_opt(r.published),
+            accessed: self.edtf_opt(r.accessed),
+            lang: self.lang(r.lang),
+            archive: self.url_opt(r.archive, "archive"),
+            reliability_pos: reliability.and(reliability_pos),
+            reliability,
+            reliability_default: false,
+            credibility: self.credibility(r.credibility),
+        }
+    }
+
+    fn credibility(&mut self, v: Option<S>) -> Option<u8> {
+        let a = self.scalar(v?)?;
+        match a.value.trim().parse::<u8>() {
+            Ok(n @ 1..=6) => Some(n),
+            _ => {
+                self.error(a.pos, format!("invalid credibility \"{}\" (expected a number 1 to 6)", a.value));
+                None
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1555,6 +1704,31 @@ mod tests {
             "---\ntitle: T\ndate: 2025-09-04\nsources:\n  - id: s1\n    url: \"http:€/x\"\n---\n",
         );
         assert_eq!(d.len(), 1, "non-ASCII after the scheme is an error, not a panic: {d:?}");
+    }
+
+    #[test]
+    fn event_ids_are_slugs_once_per_briefing_and_planned_is_a_flag() {
+        let (b, d) = parse_briefing(
+            "---\ntitle: T\ndate: 2025-09-04\nreview_by: 2025-10-01\nevents:\n  - {id: visit, date: 2025-09, title: A, planned: true}\n  - {id: visit, date: 2025-09, title: B}\n  - {id: Not A Slug, date: 2025, title: C}\n---\n",
+        );
+        assert_eq!(
+            lines(&d),
+            [
+                "7:10: duplicate event id \"visit\" (each event of a briefing has its own)",
+                "8:10: invalid event id \"Not A Slug\": use only a-z, 0-9 and hyphens",
+            ]
+        );
+        let b = b.unwrap();
+        let e = &b.events[0];
+        assert_eq!(
+            (e.id.as_ref().map(|i| i.value.to_string()), e.planned, e.date_pos),
+            (Some("visit".into()), true, Pos::new(6, 23))
+        );
+        assert_eq!(b.events.len(), 3, "the events stay, without the bad ids");
+        assert_eq!(
+            b.review_by.map(|r| (r.value.to_string(), r.pos)),
+            Some(("2025-10-01".into(), Pos::new(4, 12)))
+        );
     }
 
     #[test]

@@ -126,6 +126,15 @@ fn document_positions(doc: &Document) -> Vec<Pos> {
             v
         }
         Document::Page(p) => vec![p.slug.pos, Pos::new(p.body.line, 1)],
+        Document::Publisher(p) => {
+            let mut v: Vec<Pos> =
+                std::iter::once(&p.name).chain(&p.aliases).chain(&p.country).map(at).collect();
+            v.extend(p.organisation.iter().map(at));
+            v.extend(p.reliability.iter().map(|r| r.pos));
+            v.push(Pos::new(p.body.line, 1));
+            v
+        }
+        Document::SharedSource(s) => vec![s.source.id_pos, Pos::new(s.body.line, 1)],
     }
 }
 
@@ -234,6 +243,11 @@ impl LinkWorld {
 fn source(id: &str, publisher: Option<&str>) -> Source {
     Source {
         id: id.into(),
+        id_pos: Pos::START,
+        reference: None,
+        origin: None,
+        reliability_pos: None,
+        reliability_default: false,
         publisher: publisher.map(str::to_string),
         title: Some(format!("<{id}>")),
         url: None,

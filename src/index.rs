@@ -1,11 +1,18 @@
 //! Index: the cross-references between briefings and entities that pages show — who appears
-//! where, with whom, in which events; backlinks; the timeline; sources by publisher; tags.
-//! Every table is built in one pass over the briefings, linear in their number.
+//! where, with whom, in which events; backlinks; the timeline of merged events; sources by
+//! publisher; tags. Every table is built in one pass over the briefings, linear in their
+//! number (plus a sort of the events).
+
+pub mod events;
+pub mod publishers;
 
 use crate::entities::{EntityId, Registry};
 use crate::frontmatter::{Briefing, EntityKind};
 use crate::markdown::Target;
 use crate::slug::slugify;
+use crate::sources::SourceRegistry;
+pub use events::{EventNo, Events, MergedEvent};
+pub use publishers::{Publisher, PublisherOrgs, SourceGroup};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -22,35 +29,12 @@ pub struct EventRef {
     pub event: usize,
 }
 
-/// Sources that are the same document (same URL, or same title where there is none).
-#[derive(Debug, Clone)]
-pub struct SourceGroup {
-    /// (briefing, index into its sources), newest briefing first.
-    pub citations: Vec<(BriefingIdx, usize)>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Publisher {
-    pub name: String,
-    pub slug: String,
-    pub groups: Vec<SourceGroup>,
-}
-
 /// A year of the timeline (the year its events start in): its events are
-/// `timeline()[events]`.
+/// `events.list[events]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineYear {
     pub year: i16,
     pub events: std::ops::Range<usize>,
-}
-
-/// Publishers that are organisations with a page (by the organisation's name or alias).
-#[derive(Debug, Clone, Default)]
-pub struct PublisherOrgs {
-    /// Per publisher (as `publishers` lists them): its organisation.
-    pub organisation: Vec<Option<EntityId>>,
-    /// Per organisation: its publishers, in `publishers` order.
-    pub publishers: HashMap<EntityId, Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,23 +48,26 @@ pub struct Tag {
 pub struct Index {
     /// Per entity: the briefings naming it (front matter, events or body), newest first.
     pub entity_briefings: Vec<Vec<BriefingIdx>>,
-    /// Per entity: events naming it, in date order.
-    pub entity_events: Vec<Vec<EventRef>>,
+    /// Per entity: the merged events naming it (in any report), in date order.
+    pub entity_events: Vec<Vec<EventNo>>,
+    /// Every event, merged across briefings, oldest first.
+    pub events: Events,
     /// Per briefing: every entity it names (front matter, events, body), once.
     pub named: Vec<Vec<EntityId>>,
     /// Per briefing: the briefings whose body links to it.
     pub backlinks: Vec<Vec<BriefingIdx>>,
     /// Per briefing: entities its body links to.
     pub body_entities: Vec<Vec<EntityId>>,
-    /// Every event, oldest first; built when first asked for (`timeline`).
-    timeline: OnceLock<Vec<EventRef>>,
     /// The timeline cut into years; built when first asked for (`years`).
     years: OnceLock<Vec<TimelineYear>>,
+    /// Merged events: an event several briefings report counts once.
     pub event_count: usize,
     /// Sources grouped by publisher; built when first asked for (`publishers`).
     publishers: OnceLock<Vec<Publisher>>,
     /// Publishers and organisations that are the same body; built when first asked for.
     publisher_orgs: OnceLock<PublisherOrgs>,
+    /// Per citation (briefing, source): the publisher it is listed under.
+    citation_publisher: OnceLock<HashMap<(BriefingIdx, usize), usize>>,
     pub tags: Vec<Tag>,
     /// Per entity: whether it gets a page (named by a published briefing, or has a file).
     pub has_page: Vec<bool>,
@@ -94,10 +81,6 @@ pub struct Inputs<'a> {
     pub registry: &'a Registry,
     pub lang: &'a str,
 }
-
-/// Spellings of a publisher's name, and its documents with their citations.
-/// Documents are keyed by URL (or title) and keep the order in which they were first cited.
-type PublisherAcc = (HashMap<String, u32>, HashMap<String, (usize, Vec<(BriefingIdx, usize)>)>);
 
 pub fn build(inp: &Inputs) -> Index {
     let n_entities = inp.registry.len();
@@ -144,9 +127,7 @@ pub fn build(inp: &Inputs) -> Index {
         })
         .collect();
 
-    for (b, ((briefing, res), (named, body))) in
-        inp.briefings.iter().zip(inp.resolved).zip(named_lists).enumerate()
-    {
+    for (b, (briefing, (named, body))) in inp.briefings.iter().zip(named_lists).enumerate() {
         for t in &inp.body_targets[b] {
             if let Target::Briefing(other) = *t
                 && other != b
@@ -160,13 +141,6 @@ pub fn build(inp: &Inputs) -> Index {
             idx.entity_briefings[e.index()].push(b);
         }
         idx.named.push(named);
-        for (ei, (actors, countries)) in res.events.iter().enumerate() {
-            let r = EventRef { briefing: b, event: ei };
-            idx.event_count += 1;
-            for id in actors.iter().chain(countries) {
-                idx.entity_events[id.index()].push(r);
-            }
-        }
         for t in &briefing.tags {
             let slug = tag_slugs.entry(t.as_str()).or_insert_with(|| slugify(t, inp.lang)).clone();
             tags.entry(slug.clone())
@@ -176,11 +150,19 @@ pub fn build(inp: &Inputs) -> Index {
         }
     }
 
-    let key = |b: BriefingIdx, e: usize| (inp.briefings[b].events[e].date, b);
-    for evs in &mut idx.entity_events {
-        evs.sort_by(|x, y| {
-            key(x.briefing, x.event).cmp(&key(y.briefing, y.event)).then(x.event.cmp(&y.event))
-        });
+    idx.events = events::merge(inp.briefings);
+    idx.event_count = idx.events.list.len();
+    // In event order, each event once per entity however many of its reports name it.
+    for (n, m) in idx.events.list.iter().enumerate() {
+        for r in &m.reports {
+            let (actors, countries) = &inp.resolved[r.briefing].events[r.event];
+            for id in actors.iter().chain(countries) {
+                let list = &mut idx.entity_events[id.index()];
+                if list.last() != Some(&EventNo(n as u32)) {
+                    list.push(EventNo(n as u32));
+                }
+            }
+        }
     }
     idx.has_page = inp
         .registry
@@ -192,25 +174,17 @@ pub fn build(inp: &Inputs) -> Index {
 }
 
 impl Index {
-    /// Every event of every briefing, oldest first (by date, then newest briefing first).
-    pub fn timeline(&self, briefings: &[Arc<Briefing>]) -> &[EventRef] {
-        self.timeline.get_or_init(|| {
-            let mut keyed: Vec<(crate::date::Edtf, BriefingIdx, usize)> = briefings
-                .iter()
-                .enumerate()
-                .flat_map(|(b, br)| br.events.iter().enumerate().map(move |(e, ev)| (ev.date, b, e)))
-                .collect();
-            keyed.sort_unstable();
-            keyed.into_iter().map(|(_, briefing, event)| EventRef { briefing, event }).collect()
-        })
+    /// A merged event.
+    pub fn event(&self, n: EventNo) -> &MergedEvent {
+        &self.events.list[n.index()]
     }
 
-    /// The years that have events, oldest first, each with its stretch of `timeline`.
-    pub fn years(&self, briefings: &[Arc<Briefing>]) -> &[TimelineYear] {
+    /// The years that have events, oldest first, each with its stretch of `events.list`.
+    pub fn years(&self) -> &[TimelineYear] {
         self.years.get_or_init(|| {
             let mut out: Vec<TimelineYear> = Vec::new();
-            for (i, r) in self.timeline(briefings).iter().enumerate() {
-                let year = briefings[r.briefing].events[r.event].date.start().year();
+            for (i, m) in self.events.list.iter().enumerate() {
+                let year = m.date.start().year();
                 match out.last_mut() {
                     Some(y) if y.year == year => y.events.end = i + 1,
                     _ => out.push(TimelineYear { year, events: i..i + 1 }),
@@ -221,25 +195,41 @@ impl Index {
     }
 
     /// Every source grouped by publisher (sorted by name); within a publisher, one entry per
-    /// document (same URL, or same title), in order of first citation.
-    pub fn publishers(&self, briefings: &[Arc<Briefing>], lang: &str) -> &[Publisher] {
-        self.publishers.get_or_init(|| build_publishers(briefings, lang))
+    /// document, in order of first citation.
+    pub fn publishers(&self, briefings: &[Arc<Briefing>], reg: &SourceRegistry, lang: &str) -> &[Publisher] {
+        self.publishers.get_or_init(|| publishers::build(briefings, reg, lang))
     }
 
-    /// Which publishers are organisations of the site (same name or alias), both ways.
-    pub fn publisher_orgs(&self, briefings: &[Arc<Briefing>], reg: &Registry, lang: &str) -> &PublisherOrgs {
-        self.publisher_orgs.get_or_init(|| {
-            let mut out = PublisherOrgs::default();
-            for (i, p) in self.publishers(briefings, lang).iter().enumerate() {
-                let org = reg
-                    .lookup_kind(EntityKind::Organisation, &p.name, lang)
-                    .filter(|id| self.has_page.get(id.index()).copied().unwrap_or(false));
-                if let Some(id) = org {
-                    out.publishers.entry(id).or_default().push(i);
+    /// The publisher (its index in `publishers`) whose page lists a briefing's source.
+    pub fn publisher_of_citation(
+        &self,
+        briefings: &[Arc<Briefing>],
+        reg: &SourceRegistry,
+        lang: &str,
+        citation: (BriefingIdx, usize),
+    ) -> Option<usize> {
+        let map = self.citation_publisher.get_or_init(|| {
+            let mut m = HashMap::default();
+            for (i, p) in self.publishers(briefings, reg, lang).iter().enumerate() {
+                for c in p.groups.iter().flat_map(|g| &g.citations) {
+                    m.insert(*c, i);
                 }
-                out.organisation.push(org);
             }
-            out
+            m
+        });
+        map.get(&citation).copied()
+    }
+
+    /// Which publishers are organisations of the site, both ways.
+    pub fn publisher_orgs(
+        &self,
+        briefings: &[Arc<Briefing>],
+        reg: &SourceRegistry,
+        entities: &Registry,
+        lang: &str,
+    ) -> &PublisherOrgs {
+        self.publisher_orgs.get_or_init(|| {
+            publishers::organisations(self, self.publishers(briefings, reg, lang), reg, entities, lang)
         })
     }
 
@@ -261,55 +251,6 @@ impl Index {
         });
         v
     }
-}
-
-fn build_publishers(briefings: &[Arc<Briefing>], lang: &str) -> Vec<Publisher> {
-    let mut publishers: BTreeMap<String, PublisherAcc> = BTreeMap::new();
-    for (b, briefing) in briefings.iter().enumerate() {
-        for (si, s) in briefing.sources.iter().enumerate() {
-            let name = s.publisher.clone().unwrap_or_else(|| {
-                if lang.starts_with("de") { "Ohne Herausgeber".into() } else { "No publisher".into() }
-            });
-            let key = crate::entities::key::MatchKey::new(&name).as_str().to_string();
-            let (spellings, groups) = publishers.entry(key).or_default();
-            *spellings.entry(name).or_default() += 1;
-            let doc = s
-                .url
-                .clone()
-                .or_else(|| s.title.clone())
-                .unwrap_or_else(|| format!("{}#{}", briefing.slug.value, s.id));
-            let next = groups.len();
-            groups.entry(doc).or_insert((next, Vec::new())).1.push((b, si));
-        }
-    }
-    let mut out: Vec<Publisher> = publishers
-        .into_values()
-        .map(|(spellings, groups)| {
-            let name = most_frequent(&spellings);
-            let mut groups: Vec<(usize, Vec<(BriefingIdx, usize)>)> = groups.into_values().collect();
-            groups.sort_by_key(|g| g.0);
-            Publisher {
-                slug: slugify(&name, lang),
-                name,
-                groups: groups.into_iter().map(|(_, c)| SourceGroup { citations: c }).collect(),
-            }
-        })
-        .collect();
-    out.sort_by_key(|p| p.name.to_lowercase());
-    // Each publisher gets a page of its own: names that slug alike (or to nothing) are told
-    // apart by a number, in this (deterministic) order.
-    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for p in &mut out {
-        let base = if p.slug.is_empty() { "publisher".to_string() } else { std::mem::take(&mut p.slug) };
-        let mut slug = base.clone();
-        let mut n = 1;
-        while !taken.insert(slug.clone()) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        p.slug = slug;
-    }
-    out
 }
 
 /// The spelling used most often; ties go to the alphabetically first.

@@ -15,6 +15,10 @@ pub enum FileKind {
     Organisation,
     Country,
     Page,
+    /// `content/publishers/<id>.md`
+    Publisher,
+    /// `content/sources/<id>.md`: a source shared by many briefings.
+    SharedSource,
 }
 
 /// One content file, read and normalised (no BOM, `\n` line ends).
@@ -107,6 +111,8 @@ pub fn classify(rel_in_content: &Path) -> Option<FileKind> {
         ("organisations", 2) => Some(FileKind::Organisation),
         ("countries", 2) => Some(FileKind::Country),
         ("pages", 2) => Some(FileKind::Page),
+        ("publishers", 2) => Some(FileKind::Publisher),
+        ("sources", 2) => Some(FileKind::SharedSource),
         _ => None,
     }
 }
@@ -116,7 +122,8 @@ pub fn classify(rel_in_content: &Path) -> Option<FileKind> {
 pub fn misplaced_files(root: &Path) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
-    for section in ["", "briefings", "people", "organisations", "countries", "pages"] {
+    for section in ["", "briefings", "people", "organisations", "countries", "pages", "publishers", "sources"]
+    {
         let p = if section.is_empty() { content.clone() } else { content.join(section) };
         if p.exists() && !p.is_dir() {
             diags.error(&rel_path(root, &p), Pos::START, "expected a folder, found a file");
@@ -278,7 +285,7 @@ pub fn warn_stray(rel: &str, diags: &mut Diagnostics) {
         diags.warning(
             rel,
             Pos::START,
-            "not in briefings/, people/, organisations/, countries/ or pages/; ignored",
+            "not in briefings/, people/, organisations/, countries/, pages/, publishers/ or sources/; ignored",
         );
     }
 }

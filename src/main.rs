@@ -61,7 +61,8 @@ enum Command {
         #[arg(long = "allow-host", value_name = "NAME", value_parser = dossier::serve::parse_allowed_host)]
         allow_host: Vec<String>,
     },
-    /// Validate the content without writing anything.
+    /// Validate the content without writing anything; also lint it (warnings with codes) and
+    /// the briefings the gate withholds.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -71,6 +72,15 @@ enum Command {
         tlp: Option<Tlp>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Exit with status 1 on any warning too (and on findings in withheld briefings).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print a JSON Schema of front matter and registry files, for editors.
+    Schema {
+        /// Only this kind of file.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(commands::schema::KINDS))]
+        kind: Option<String>,
     },
     /// Write a new briefing dated today.
     New {
@@ -124,9 +134,13 @@ fn main() {
                 allowed_hosts: allow_host,
             })
         }
-        Command::Check { root, drafts, tlp, format } => {
-            commands::build::check(&root, &Overrides { drafts, tlp, ..Overrides::default() }, format)
-        }
+        Command::Check { root, drafts, tlp, format, deny_warnings } => commands::check::check(
+            &root,
+            &Overrides { drafts, tlp, ..Overrides::default() },
+            format,
+            deny_warnings,
+        ),
+        Command::Schema { kind } => commands::schema::schema(kind.as_deref()),
         Command::New { title, root } => commands::new::new_briefing(&root, &title),
         Command::Init { dir } => commands::new::init(&dir),
     };

@@ -912,6 +912,11 @@ mod tests {
     fn source(id: &str) -> Source {
         Source {
             id: id.into(),
+            id_pos: crate::diag::Pos::START,
+            reference: None,
+            origin: None,
+            reliability_pos: None,
+            reliability_default: false,
             publisher: Some(id.to_uppercase()),
             title: None,
             url: None,

@@ -1,7 +1,7 @@
 //! The pipeline: the order of the build's stages, in one place.
 //!
-//! config → load → front matter → gate → entities → markdown → index → search documents →
-//! render → output.
+//! config → load → front matter → gate → entities → sources → markdown → index → search
+//! documents → render → output. `check` adds the integrity rules (`lint`) after the index.
 //! A `Workspace` keeps each file's parsed front matter and rendered Markdown between runs, so
 //! `serve` re-reads only changed files and re-renders only Markdown whose text or links
 //! changed; `build` and `check` run the same stages once, from an empty workspace.
@@ -9,11 +9,14 @@
 use crate::config::Config;
 use crate::diag::{Diagnostics, Pos};
 use crate::entities::{self, EntityId, Registry, Resolved};
-use crate::frontmatter::{self, Briefing, Defaults, Document, EntityFile, Page};
+use crate::frontmatter::{
+    self, Briefing, Defaults, Document, EntityFile, Page, PublisherFile, SharedSourceFile,
+};
 use crate::index::{self, Index};
 use crate::load::{self, FileKind, SourceFile};
 use crate::markdown::{self, LinkEnv, Place, Rendered, Target};
 use crate::search::{Search, SearchDoc};
+use crate::sources::{self, SourceRegistry};
 use crate::timing::Timer;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -61,6 +64,18 @@ pub struct Site {
     pub index: Arc<Index>,
     /// The search documents of the briefings, and the search index once asked for.
     pub search: Arc<Search>,
+    /// Publishers and shared sources, and their rendered bodies.
+    pub sources: Arc<SourceRegistry>,
+    pub source_html: SourceHtml,
+}
+
+/// The rendered bodies of publisher files (their profiles) and shared source files.
+#[derive(Debug, Default)]
+pub struct SourceHtml {
+    /// Per publisher of the registry.
+    pub publishers: Vec<Option<Arc<Rendered>>>,
+    /// By shared source id (file stem).
+    pub shared: HashMap<String, Arc<Rendered>>,
 }
 
 /// One content file as last read.
@@ -99,6 +114,8 @@ pub struct Workspace {
     /// Per briefing file: the parsed briefing and rendered Markdown its search document was
     /// made from; the document is reused while both are the same objects.
     search_docs: HashMap<String, SearchDocEntry>,
+    /// Briefings with their sources resolved.
+    sources: sources::Cache,
     last: LastRun,
 }
 
@@ -127,6 +144,22 @@ struct LastRun {
     index: Option<Arc<Index>>,
     /// Entities given a page by profiles and free pages.
     extra_pages: Vec<EntityId>,
+    /// The generation of the publisher and shared source files.
+    source_generation: u64,
+}
+
+/// What the index is made of.
+#[derive(Clone, Copy)]
+struct IndexParts<'a> {
+    /// The generation of the entity files.
+    generation: u64,
+    source_generation: u64,
+    /// Entities given a page by profiles and free pages.
+    extra_pages: &'a [EntityId],
+    briefings: &'a [Arc<Briefing>],
+    resolved: &'a [Arc<Resolved>],
+    html: &'a [Arc<BriefingHtml>],
+    registry: &'a Registry,
 }
 
 /// What the entities stage produced.
@@ -154,6 +187,16 @@ struct RegistryCache {
     diags: Diagnostics,
 }
 
+/// What a briefing's rendered Markdown depends on besides links: its file, and its sources as
+/// resolved (a citation shows its source's publisher or title, which a shared source or
+/// publisher file may give).
+fn html_key(files: &BTreeMap<String, FileEntry>, b: &Briefing) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    files.get(&b.rel).map_or(0, |f| f.hash).hash(&mut h);
+    b.sources.hash(&mut h);
+    h.finish()
+}
+
 fn hash_text(text: &str) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
@@ -171,8 +214,17 @@ impl Workspace {
             resolution: None,
             resolved: HashMap::default(),
             search_docs: HashMap::default(),
+            sources: sources::Cache::default(),
             last: LastRun::default(),
         }
+    }
+
+    /// Every parsed briefing, published or not.
+    pub fn parsed_briefings(&self) -> impl Iterator<Item = &Arc<Briefing>> {
+        self.files.values().filter_map(|f| match &f.doc {
+            Some(Document::Briefing(b)) => Some(b),
+            _ => None,
+        })
     }
 
     /// Stages 1–2: reads every content file and parses its front matter, in parallel.
@@ -306,11 +358,14 @@ impl Workspace {
                 Some(Document::Briefing(b)) => parsed.briefings.push(b.clone()),
                 Some(Document::Entity(e)) => parsed.entity_files.push(e.clone()),
                 Some(Document::Page(p)) => parsed.pages.push(p.clone()),
+                Some(Document::Publisher(p)) => parsed.publisher_files.push(p.clone()),
+                Some(Document::SharedSource(f)) => parsed.shared_sources.push(f.clone()),
                 None => {}
             }
         }
         let mut timer = Timer::start();
         let gated = gate(&config, parsed, &mut diags);
+        diags.extend(crate::lint::errors(&gated.briefings));
         timer.lap("gate");
 
         let lang = config.language.as_str();
@@ -321,7 +376,8 @@ impl Workspace {
             (ents.registry, ents.resolved, ents.generation, ents.lookups);
         timer.lap("entities");
 
-        let briefings = gated.briefings;
+        let (source_registry, briefings) = self.sources(&gated, &registry, &mut diags);
+        timer.lap("sources");
         // Slugs, titles and related lists: as last time unless one of them changed.
         let last = &self.last;
         let unchanged = last.briefings.len() == briefings.len()
@@ -349,23 +405,7 @@ impl Workspace {
             lang,
             allow_html: config.allow_html,
         };
-        // Everything a wikilink can resolve to, and how it is shown: when this is unchanged,
-        // cached Markdown of unchanged files is valid without checking its links one by one.
-        let link_world = {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            for (slug, title) in titles.iter() {
-                (slug, title).hash(&mut h);
-            }
-            let mut withheld: Vec<&String> = gated.withheld.iter().collect();
-            withheld.sort();
-            withheld.hash(&mut h);
-            self.registry.as_ref().map(|r| r.generation).hash(&mut h);
-            for (_, e) in registry.iter() {
-                (e.kind, &e.id, &e.name).hash(&mut h);
-            }
-            (config.allow_html, lang).hash(&mut h);
-            h.finish()
-        };
+        let link_world = self.link_world(&titles, &gated.withheld, &registry);
         // Cached Markdown carries the link world it was last checked in; last run's results
         // theirs (runs with errors do not replace them).
         let trust_last = self.last.link_world == Some(link_world);
@@ -384,6 +424,7 @@ impl Workspace {
             .iter()
             .map(|p| self.render_other(&p.rel, &p.body, &env, link_world, &mut diags))
             .collect();
+        let source_html = self.render_source_bodies(&source_registry, &gated, &env, link_world, &mut diags);
         timer.lap("markdown");
         if diags.has_errors() {
             return (None, diags);
@@ -393,6 +434,8 @@ impl Workspace {
         let mut extra_pages: Vec<EntityId> = entity_html
             .values()
             .chain(&page_html)
+            .chain(source_html.publishers.iter().flatten())
+            .chain(source_html.shared.values())
             .flat_map(|r| r.targets.iter())
             .filter_map(|t| match t {
                 Target::Entity(id) => Some(*id),
@@ -401,48 +444,15 @@ impl Workspace {
             .collect();
         extra_pages.sort_unstable();
         extra_pages.dedup();
-        // The index is last time's when nothing it is made of changed: the same references,
-        // links, tags, events and sources (a body or title edit leaves it as it was).
-        let last = &self.last;
-        let index_unchanged = last.index.is_some()
-            // A registry file added or removed gives or takes an entity's page.
-            && last.generation == generation
-            && last.extra_pages == extra_pages
-            && last.briefings.len() == briefings.len()
-            && last.resolved.len() == briefings.len()
-            && last.html.len() == briefings.len()
-            && (0..briefings.len()).all(|i| {
-                let (b, o) = (&briefings[i], &last.briefings[i]);
-                Arc::ptr_eq(&resolved[i], &last.resolved[i])
-                    && (Arc::ptr_eq(b, o)
-                        || (b.slug.value == o.slug.value
-                            && b.date == o.date
-                            && b.tags == o.tags
-                            && b.events == o.events
-                            && b.sources == o.sources))
-                    && (Arc::ptr_eq(&html[i], &last.html[i])
-                        || html[i].parts().map(|r| &r.targets).eq(last.html[i].parts().map(|r| &r.targets)))
-            });
-        let index = match (&last.index, index_unchanged) {
-            (Some(i), true) => i.clone(),
-            _ => {
-                let body_targets: Vec<Vec<Target>> = html
-                    .iter()
-                    .map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect())
-                    .collect();
-                let mut index = index::build(&index::Inputs {
-                    briefings: &briefings,
-                    resolved: &resolved,
-                    body_targets: &body_targets,
-                    registry: &registry,
-                    lang,
-                });
-                for id in &extra_pages {
-                    index.has_page[id.index()] = true;
-                }
-                Arc::new(index)
-            }
-        };
+        let index = self.index(&IndexParts {
+            generation,
+            source_generation: source_registry.generation,
+            extra_pages: &extra_pages,
+            briefings: &briefings,
+            resolved: &resolved,
+            html: &html,
+            registry: &registry,
+        });
         timer.lap("index");
         let search = Arc::new(Search::new(self.search_docs(&briefings, &html)));
         timer.lap("search docs");
@@ -462,6 +472,7 @@ impl Workspace {
             entity_diags,
             index: Some(index.clone()),
             extra_pages,
+            source_generation: source_registry.generation,
         };
         let site = Site {
             config,
@@ -477,6 +488,8 @@ impl Workspace {
             page_html,
             index,
             search,
+            sources: source_registry,
+            source_html,
         };
         (Some(site), diags)
     }
@@ -507,6 +520,115 @@ impl Workspace {
             .map(|((b, h), d)| (b.rel.clone(), (b.clone(), h.clone(), d.clone())))
             .collect();
         docs
+    }
+
+    /// Stage 7, the index: last time's when nothing it is made of changed (the same
+    /// references, links, tags, events and sources: a body or title edit leaves it as it was).
+    fn index(&self, p: &IndexParts) -> Arc<Index> {
+        let last = &self.last;
+        let IndexParts { generation, source_generation, extra_pages, briefings, resolved, html, registry } =
+            *p;
+        let index_unchanged = last.index.is_some()
+            // A registry file added or removed gives or takes an entity's page.
+            && last.generation == generation
+            && last.source_generation == source_generation
+            && last.extra_pages == extra_pages
+            && last.briefings.len() == briefings.len()
+            && last.resolved.len() == briefings.len()
+            && last.html.len() == briefings.len()
+            && (0..briefings.len()).all(|i| {
+                let (b, o) = (&briefings[i], &last.briefings[i]);
+                Arc::ptr_eq(&resolved[i], &last.resolved[i])
+                    && (Arc::ptr_eq(b, o)
+                        || (b.slug.value == o.slug.value
+                            && b.date == o.date
+                            && b.tags == o.tags
+                            && b.events == o.events
+                            && b.sources == o.sources))
+                    && (Arc::ptr_eq(&html[i], &last.html[i])
+                        || html[i].parts().map(|r| &r.targets).eq(last.html[i].parts().map(|r| &r.targets)))
+            });
+        match (&last.index, index_unchanged) {
+            (Some(i), true) => i.clone(),
+            _ => {
+                let body_targets: Vec<Vec<Target>> = html
+                    .iter()
+                    .map(|h| h.parts().flat_map(|r| r.targets.iter().copied()).collect())
+                    .collect();
+                let mut index = index::build(&index::Inputs {
+                    briefings,
+                    resolved,
+                    body_targets: &body_targets,
+                    registry,
+                    lang: &self.config.language,
+                });
+                for id in extra_pages {
+                    index.has_page[id.index()] = true;
+                }
+                Arc::new(index)
+            }
+        }
+    }
+
+    /// Everything a wikilink can resolve to, and how it is shown: when this is unchanged,
+    /// cached Markdown of unchanged files is valid without checking its links one by one.
+    fn link_world(
+        &self,
+        titles: &[(String, String)],
+        withheld: &HashSet<String>,
+        registry: &Registry,
+    ) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (slug, title) in titles.iter() {
+            (slug, title).hash(&mut h);
+        }
+        let mut withheld: Vec<&String> = withheld.iter().collect();
+        withheld.sort();
+        withheld.hash(&mut h);
+        self.registry.as_ref().map(|r| r.generation).hash(&mut h);
+        for (_, e) in registry.iter() {
+            (e.kind, &e.id, &e.name).hash(&mut h);
+        }
+        (self.config.allow_html, self.config.language.as_str()).hash(&mut h);
+        h.finish()
+    }
+
+    /// The sources stage: publishers and shared sources (their references resolved against
+    /// the entities), and the published briefings with their sources resolved.
+    fn sources(
+        &mut self,
+        gated: &Gated,
+        registry: &Registry,
+        diags: &mut Diagnostics,
+    ) -> (Arc<SourceRegistry>, Vec<Arc<Briefing>>) {
+        let lang = self.config.language.as_str();
+        let reg =
+            sources::build_registry(&gated.publisher_files, &gated.shared_sources, registry, lang, diags);
+        let reg = Arc::new(reg);
+        let briefings = self.sources.resolve(&reg, gated.briefings.clone(), diags);
+        (reg, briefings)
+    }
+
+    /// The bodies of publisher files (profiles) and shared source files (notes).
+    fn render_source_bodies(
+        &mut self,
+        reg: &SourceRegistry,
+        gated: &Gated,
+        env: &LinkEnv,
+        world: u64,
+        diags: &mut Diagnostics,
+    ) -> SourceHtml {
+        let mut out = SourceHtml::default();
+        for p in &reg.publishers {
+            let f = &p.file;
+            let html = (!f.body.text.trim().is_empty())
+                .then(|| self.render_other(&f.rel, &f.body, env, world, diags));
+            out.publishers.push(html);
+        }
+        for f in gated.shared_sources.iter().filter(|f| !f.body.text.trim().is_empty()) {
+            out.shared.insert(f.stem.clone(), self.render_other(&f.rel, &f.body, env, world, diags));
+        }
+        out
     }
 
     /// Entities: the registry of files (rebuilt only when an entity file changed), each
@@ -651,7 +773,7 @@ impl Workspace {
                 }
                 match cache.get(&b.rel) {
                     Some((h, w, CachedHtml::Briefing(cached), warnings))
-                        if *w == world && Some(*h) == files.get(&b.rel).map(|f| f.hash) =>
+                        if *w == world && *h == html_key(files, b) =>
                     {
                         Some((cached.clone(), warnings.clone()))
                     }
@@ -667,7 +789,7 @@ impl Workspace {
                 if let Some((h, d)) = reused {
                     return (h, d, false);
                 }
-                let hash = files.get(&b.rel).map_or(0, |f| f.hash);
+                let hash = html_key(files, b);
                 if let Some((h, _, CachedHtml::Briefing(cached), warnings)) = cache.get(&b.rel)
                     && *h == hash
                 {
@@ -736,7 +858,7 @@ impl Workspace {
             if d.has_errors() {
                 self.html.remove(&b.rel);
             } else if fresh {
-                let hash = self.files.get(&b.rel).map_or(0, |f| f.hash);
+                let hash = html_key(&self.files, b);
                 let entry = (hash, world, CachedHtml::Briefing(h.clone()), d.clone());
                 match self.html.get_mut(&b.rel) {
                     Some(old) => *old = entry,
@@ -809,6 +931,8 @@ pub struct Parsed {
     pub briefings: Vec<Arc<Briefing>>,
     pub entity_files: Vec<Arc<EntityFile>>,
     pub pages: Vec<Arc<Page>>,
+    pub publisher_files: Vec<Arc<PublisherFile>>,
+    pub shared_sources: Vec<Arc<SharedSourceFile>>,
 }
 
 /// What passes the gate.
@@ -818,6 +942,9 @@ pub struct Gated {
     pub briefings: Vec<Arc<Briefing>>,
     pub pages: Vec<Arc<Page>>,
     pub entity_files: Vec<Arc<EntityFile>>,
+    /// Publisher and shared source files, by path (none is gated: they hold no briefing).
+    pub publisher_files: Vec<Arc<PublisherFile>>,
+    pub shared_sources: Vec<Arc<SharedSourceFile>>,
     /// Slugs of withheld briefings: kept only so links to them are reported, not leaked.
     pub withheld: HashSet<String>,
 }
@@ -850,10 +977,8 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
             );
         }
     }
-    let (published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) = parsed
-        .briefings
-        .into_iter()
-        .partition(|b| (config.drafts || !b.draft) && b.tlp <= config.publish_tlp);
+    let (published, withheld): (Vec<Arc<Briefing>>, Vec<Arc<Briefing>>) =
+        parsed.briefings.into_iter().partition(|b| publishes(config, b));
     // Newest first, then by slug; keys gathered once so the sort does not chase pointers.
     let mut keyed: Vec<(std::cmp::Reverse<jiff::civil::Date>, &str, usize)> = published
         .iter()
@@ -899,7 +1024,16 @@ pub fn gate(config: &Config, parsed: Parsed, diags: &mut Diagnostics) -> Gated {
     pages.sort_by(|a, b| a.slug.value.cmp(&b.slug.value));
     let mut entity_files = parsed.entity_files;
     entity_files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Gated { briefings: published, pages, entity_files, withheld }
+    let mut publisher_files = parsed.publisher_files;
+    publisher_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut shared_sources = parsed.shared_sources;
+    shared_sources.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Gated { briefings: published, pages, entity_files, publisher_files, shared_sources, withheld }
+}
+
+/// Whether a build with `config` publishes the briefing (the gate's rule).
+pub fn publishes(config: &Config, b: &Briefing) -> bool {
+    (config.drafts || !b.draft) && b.tlp <= config.publish_tlp
 }
 
 fn resolve_related(

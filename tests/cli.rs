@@ -77,6 +77,8 @@ fn usage_errors_exit_2() {
 #[test]
 fn site_templates_override_the_theme_one_by_one() {
     let s = Site::copy("basic");
+    // check prints build's lines plus lint warnings: those are tested in tests/lint.rs.
+    s.allow_all_lint();
     s.write("templates/404.html", "CUSTOM-404 {{ common.site.title }}");
     s.build(&[]);
     let t = std::fs::read_to_string(s.public().join("404.html")).unwrap();
@@ -179,6 +181,8 @@ fn tags_that_share_a_url_are_one_tag() {
 #[test]
 fn static_files_hidden_by_generated_pages_are_reported() {
     let s = Site::copy("basic");
+    // check prints build's lines plus lint warnings: those are tested in tests/lint.rs.
+    s.allow_all_lint();
     s.write("static/about/index.html", "mine");
     let check = s.run(&["check"]);
     assert_eq!(check.status.code(), Some(0), "a warning, not an error");

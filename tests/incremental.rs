@@ -101,6 +101,8 @@ const ENTITY_FILES: &[&str] = &[
     "people/xi-jinping",
     "organisations/kcna",
     "organisations/xinhua",
+    "publishers/xinhua",
+    "publishers/ap",
     "countries/kp",
     "countries/mn",
 ];
@@ -224,9 +226,19 @@ enum Edit {
         tags: Vec<&'static str>,
     },
     /// Events as (date, title, an actor).
+    /// Events: date, title, an actor, an `id`.
     Events {
         b: &'static str,
-        events: Vec<(&'static str, &'static str, Option<&'static str>)>,
+        events: Vec<(&'static str, &'static str, Option<&'static str>, Option<&'static str>)>,
+    },
+    /// The shared source `content/sources/wire.md`: written with a title (and, for one
+    /// title, no reliability, so its publisher's default applies) or removed.
+    Shared {
+        title: Option<&'static str>,
+    },
+    /// A new briefing's sources become a citation of the shared source.
+    CiteShared {
+        b: &'static str,
     },
     /// The publisher of the briefing's first source.
     Publisher {
@@ -310,7 +322,12 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Breakage::UnknownCitation),
         Just(Breakage::NotUtf8)
     ];
-    let event = (pick(EVENT_DATES), pick(EVENT_TITLES), prop::option::of(pick(EVENT_ACTORS)));
+    let event = (
+        pick(EVENT_DATES),
+        pick(EVENT_TITLES),
+        prop::option::of(pick(EVENT_ACTORS)),
+        prop::option::of(pick(&["arrival", "talks", "Bad Id"])),
+    );
     let template_change = prop_oneof![
         4 => (0u8..4).prop_map(TemplateChange::Marked),
         1 => Just(TemplateChange::Broken),
@@ -342,6 +359,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => (b(), some_of(TAGS, 2)).prop_map(|(b, tags)| Edit::Tags { b, tags }),
         2 => (b(), prop::collection::vec(event, 0..=2)).prop_map(|(b, events)| Edit::Events { b, events }),
         1 => (b(), pick(PUBLISHERS)).prop_map(|(b, publisher)| Edit::Publisher { b, publisher }),
+        2 => prop::option::of(pick(&["Wire report", "Wire report, ungraded", "Other wire"]))
+            .prop_map(|title| Edit::Shared { title }),
+        2 => pick(&["new-a", "new-b"]).prop_map(|b| Edit::CiteShared { b }),
         2 => (
             pick(PAGE_FILES),
             prop::option::weighted(0.9, Just("A page")),
@@ -669,6 +689,10 @@ impl Site {
                 if !aliases.is_empty() {
                     doc.set("aliases", Some(flow(aliases)));
                 }
+                if file.starts_with("publishers/") {
+                    // A publisher's default grade, for sources that give none.
+                    doc.set("reliability", Some("C".into()));
+                }
                 doc.body = link.map_or_else(|| "Profile.\n".to_string(), |l| format!("Profile, see {l}.\n"));
                 self.write_doc(&format!("content/{file}.md"), doc, changed);
             }
@@ -683,9 +707,10 @@ impl Site {
             Edit::Events { b, events } => self.edit_doc(b, changed, |d| {
                 let list: Vec<String> = events
                     .iter()
-                    .map(|(date, title, actor)| {
+                    .map(|(date, title, actor, id)| {
                         let actors = actor.map_or(String::new(), |a| format!(", actors: [{}]", quoted(a)));
-                        format!("{{date: {date}, title: {}{actors}}}", quoted(title))
+                        let id = id.map_or(String::new(), |i| format!("id: {}, ", quoted(i)));
+                        format!("{{{id}date: {date}, title: {}{actors}}}", quoted(title))
                     })
                     .collect();
                 d.set("events", (!list.is_empty()).then(|| format!("[{}]", list.join(", "))));
@@ -700,6 +725,18 @@ impl Site {
                 }
             }),
             Edit::DeleteEntity { file } => self.remove_file(&format!("content/{file}.md"), changed),
+            Edit::Shared { title: None } => self.remove_file("content/sources/wire.md", changed),
+            Edit::Shared { title: Some(title) } => {
+                let grade = if title.ends_with("ungraded") { "" } else { "reliability: B\n" };
+                let doc = Doc::parse(&format!(
+                    "---\npublisher: Xinhua\ntitle: {}\nurl: https://example.org/wire\n{grade}---\nA note.\n",
+                    quoted(title)
+                ));
+                self.write_doc("content/sources/wire.md", doc, changed);
+            }
+            Edit::CiteShared { b } => self.edit_doc(b, changed, |d| {
+                d.set("sources", Some("[{id: s1, ref: wire, credibility: 2}]".into()))
+            }),
             Edit::Page { file, title, slug, draft, link } => {
                 let mut doc = Doc::parse("---\n---\n");
                 doc.set("title", title.map(quoted));

@@ -1,4 +1,4 @@
-//! `dossier build` and `dossier check`.
+//! `dossier build`, and what `check` shares with it.
 
 use super::{EXIT_CONTENT, EXIT_OK, Format, load_config, report};
 use crate::config::{CONFIG_FILE, Config, OutputOrigin, Overrides};
@@ -108,33 +108,9 @@ fn publish_failed(e: PublishError, diags: Diagnostics) -> i32 {
     }
 }
 
-/// Validates everything `build` would, writes nothing.
-pub fn check(root: &Path, overrides: &Overrides, format: Format) -> i32 {
-    let config = match super::load_config_as(root, overrides, format) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if let Err(code) = output_folder(&config, format) {
-        return code;
-    }
-    let (site, mut diags) = load_site(&config);
-    match Templates::load(&config) {
-        // Rendering finds what only rendering can (a template's runtime error), so `check`
-        // reports exactly what `build` would; the pages are thrown away.
-        Ok(templates) if !diags.has_errors() => {
-            if let Some(site) = &site {
-                diags.extend(render::render_site(site, &templates, &output::Discard));
-            }
-        }
-        Ok(_) => {}
-        Err(d) => diags.extend(d),
-    }
-    if report(diags, format) { EXIT_CONTENT } else { EXIT_OK }
-}
-
 /// The content stages, plus what only the static files can tell: shared by `build` and
 /// `check`, so both report the same lines.
-fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnostics) {
+pub(super) fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnostics) {
     let (site, mut diags) = pipeline::load_site(config);
     if let Some(site) = &site {
         // Assembled here rather than by the first output that needs it (the list of output
@@ -149,7 +125,7 @@ fn load_site(config: &crate::config::Config) -> (Option<pipeline::Site>, Diagnos
 
 /// The output folder resolved as the OS will see it, or the exit status after saying why it
 /// cannot be used (FORMAT.md section 7: never the site, its parents or its sources).
-fn output_folder(config: &Config, format: Format) -> Result<ResolvedPath, i32> {
+pub(super) fn output_folder(config: &Config, format: Format) -> Result<ResolvedPath, i32> {
     let refusal = match folder::check(&config.output_dir, &config.root) {
         Ok(out) => match output::unrecorded_entry(out.as_path()) {
             None => return Ok(out),

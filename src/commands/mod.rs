@@ -1,11 +1,14 @@
-//! The command line's actions: `build`, `check`, `new`, `init` (and `serve`, elsewhere), each a
+//! The command line's actions: `build`, `check`, `schema`, `new`, `init` (and `serve`, elsewhere), each a
 //! thin layer over the pipeline that decides what to print and which exit status to return.
 
 pub mod build;
+pub mod check;
 pub mod new;
+pub mod schema;
 
 use crate::config::{Config, ConfigError, Overrides};
 use crate::diag::{Diagnostic, Diagnostics, summary_line};
+use std::io::Write;
 use std::path::Path;
 
 /// Exit statuses of FORMAT.md section 7.
@@ -61,18 +64,22 @@ pub fn report(diags: Diagnostics, format: Format) -> bool {
             }
         }
         Format::Json => {
-            // `col` as in the text form, `column` for readers who expect the long name.
+            // `col` as in the text form, `column` for readers who expect the long name; `code`
+            // is null for findings outside the integrity rules.
             let items: Vec<serde_json::Value> = list
                 .iter()
                 .map(|d| {
                     serde_json::json!({
                         "path": d.path, "line": d.line, "col": d.col, "column": d.col,
                         "severity": d.severity, "message": d.message,
+                        "code": d.code, "withheld": d.withheld,
                     })
                 })
                 .collect();
             let out = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": items });
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            // A closed pipe (`check --format json | head`) is the reader's choice, not a panic.
+            let text = serde_json::to_string_pretty(&out).unwrap_or_default();
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
         }
     }
     errors > 0

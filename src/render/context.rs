@@ -115,15 +115,35 @@ pub struct SourceRef {
     pub title: String,
 }
 
+/// An event. On the timeline, year and entity pages it is the merged event (FORMAT.md
+/// section 2): the most precise date given, the lead report's title and sources, the
+/// entities of every report, and every briefing reporting it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventInfo {
     pub date: DateInfo,
     pub title: String,
+    /// The event's `id`, when it has one.
+    pub id: Option<String>,
+    /// Expected after the reporting briefing's date (`planned: true`).
+    pub planned: bool,
     pub actors: Vec<EntityLink>,
     pub countries: Vec<EntityLink>,
     pub sources: Vec<SourceRef>,
-    /// The briefing the event comes from (timeline and entity pages).
+    /// The (lead) briefing the event comes from (timeline and entity pages).
     pub briefing: Option<Link>,
+    /// Every briefing reporting it, the lead first, each with the sources it cites for the
+    /// event (timeline and entity pages).
+    pub briefings: Vec<EventReport>,
+    /// On a briefing page: the other briefings reporting the same event.
+    pub also: Vec<Link>,
+}
+
+/// One briefing's report of an event.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventReport {
+    pub href: String,
+    pub title: String,
+    pub sources: Vec<SourceRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -156,6 +176,10 @@ pub struct SourceInfo {
     /// Admiralty grade: `B2`, `B`, `2` or `None`.
     pub grade: Option<String>,
     pub reliability: Option<String>,
+    /// The reliability is the publisher's default (its publisher file), not given here.
+    pub reliability_default: bool,
+    /// The publisher's page on `/sources/`.
+    pub publisher_href: Option<String>,
     pub reliability_meaning: Option<&'static str>,
     pub credibility: Option<u8>,
     pub credibility_meaning: Option<&'static str>,
@@ -251,14 +275,18 @@ pub struct PageLink {
     pub current: bool,
 }
 
+/// A document on a publisher's page, with every briefing citing it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CitedSource {
     pub title: String,
     pub url: Option<String>,
     pub author: Option<String>,
     pub published: Option<DateInfo>,
+    /// Each distinct grade the citing briefings give it (`B2`, `C`, `3`).
     pub grades: Vec<String>,
     pub briefings: Vec<Link>,
+    /// The body of its shared source file (`content/sources/`), when it has one.
+    pub note_html: Option<String>,
 }
 
 /// A publisher as a list entry, and as the head of its own page.
@@ -268,8 +296,34 @@ pub struct PublisherLink {
     pub href: String,
     /// Number of its sources (documents, however often cited).
     pub count: usize,
-    /// The organisation of the same name or alias, when it has a page.
+    /// Its organisation (the publisher file's `organisation`, else the organisation of the
+    /// same name or alias), when it has a page.
     pub organisation: Option<EntityLink>,
+    /// The publisher file's default reliability (`C`).
+    pub reliability: Option<String>,
+}
+
+/// What a publisher file says, for the publisher's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublisherDetails {
+    pub aliases: Vec<String>,
+    pub url: Option<String>,
+    pub country: Option<EntityLink>,
+    /// The default reliability and what it means.
+    pub reliability: Option<String>,
+    pub reliability_meaning: Option<&'static str>,
+    pub profile_html: Option<String>,
+    /// The reliability grades its sources are given (not the default), best first.
+    pub grades: Vec<GradeCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeCount {
+    /// `A`–`F`.
+    pub grade: String,
+    pub meaning: &'static str,
+    /// Citations with that grade.
+    pub count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

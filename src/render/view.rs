@@ -9,7 +9,8 @@ use super::table::TABLE;
 use super::{Cx, RenderError, date_info, full_date_info, tlp_info};
 use crate::entities::EntityId;
 use crate::frontmatter::{Briefing, Event};
-use crate::index::{BriefingIdx, EventRef};
+use crate::index::events::briefings_of;
+use crate::index::{BriefingIdx, EventNo, EventRef};
 use crate::markdown::RootRelative;
 use crate::pipeline::Site;
 use crate::url::{LinkStyle, UrlPath};
@@ -193,20 +194,78 @@ impl<'a> View<'a> {
             .collect()
     }
 
-    pub fn event_info(&self, r: EventRef, on_briefing_page: bool) -> EventInfo {
+    /// An event as its briefing's page shows it: as that briefing reports it, with the other
+    /// briefings reporting the same event.
+    pub fn event_info(&self, r: EventRef) -> EventInfo {
         let b = &self.site.briefings[r.briefing];
         let e: &Event = &b.events[r.event];
         let (actors, countries) = &self.site.resolved[r.briefing].events[r.event];
+        let merged = self.site.index.event(self.site.index.events.of[r.briefing][r.event]);
         EventInfo {
             date: date_info(&e.date, &b.lang),
             title: e.title.clone(),
+            id: e.id.as_ref().map(|i| i.value.to_string()),
+            planned: e.planned,
             actors: actors.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
             countries: countries.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
-            sources: self.source_refs(r.briefing, &e.sources, on_briefing_page),
-            briefing: (!on_briefing_page).then(|| Link {
-                href: self.href(&briefing::url(self.site, r.briefing)),
-                title: b.title.clone(),
-            }),
+            sources: self.source_refs(r.briefing, &e.sources, true),
+            briefing: None,
+            briefings: Vec::new(),
+            also: briefings_of(merged)
+                .into_iter()
+                .filter(|o| *o != r.briefing)
+                .map(|o| self.briefing_link(o))
+                .collect(),
         }
+    }
+
+    /// A merged event (timeline, year and entity pages).
+    pub fn merged_event_info(&self, n: EventNo) -> EventInfo {
+        let site = self.site;
+        let m = site.index.event(n);
+        let lead = m.reports[0];
+        let b = &site.briefings[lead.briefing];
+        let e: &Event = &b.events[lead.event];
+        let mut actors: Vec<EntityId> = Vec::new();
+        let mut countries: Vec<EntityId> = Vec::new();
+        for r in &m.reports {
+            let (a, c) = &site.resolved[r.briefing].events[r.event];
+            actors.extend(a.iter().filter(|id| !actors.contains(id)).copied().collect::<Vec<_>>());
+            countries.extend(c.iter().filter(|id| !countries.contains(id)).copied().collect::<Vec<_>>());
+        }
+        let mut reports: Vec<EventReport> = Vec::new();
+        for r in &m.reports {
+            let ev = &site.briefings[r.briefing].events[r.event];
+            let link = self.briefing_link(r.briefing);
+            match reports.iter_mut().find(|x| x.href == link.href) {
+                Some(x) => x.sources.extend(self.source_refs(r.briefing, &ev.sources, false)),
+                None => reports.push(EventReport {
+                    href: link.href,
+                    title: link.title,
+                    sources: self.source_refs(r.briefing, &ev.sources, false),
+                }),
+            }
+        }
+        EventInfo {
+            date: date_info(&m.date, &b.lang),
+            title: e.title.clone(),
+            id: m
+                .reports
+                .iter()
+                .find_map(|r| site.briefings[r.briefing].events[r.event].id.as_ref())
+                .map(|i| i.value.to_string()),
+            planned: m.reports.iter().all(|r| site.briefings[r.briefing].events[r.event].planned),
+            actors: actors.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
+            countries: countries.iter().map(|id| self.entity_link(*id, None, 0)).collect(),
+            sources: self.source_refs(lead.briefing, &e.sources, false),
+            briefing: Some(self.briefing_link(lead.briefing)),
+            briefings: reports,
+            also: Vec::new(),
+        }
+    }
+
+    /// A link to a briefing with its title.
+    pub fn briefing_link(&self, i: BriefingIdx) -> Link {
+        Link { href: self.href(&briefing::url(self.site, i)), title: self.site.briefings[i].title.clone() }
     }
 }

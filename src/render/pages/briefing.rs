@@ -100,47 +100,41 @@ fn info(v: &View, i: BriefingIdx) -> BriefingInfo {
         events: {
             let mut evs: Vec<usize> = (0..b.events.len()).collect();
             evs.sort_by(|x, y| b.events[*x].date.cmp(&b.events[*y].date).then(x.cmp(y)));
-            evs.into_iter().map(|e| v.event_info(EventRef { briefing: i, event: e }, true)).collect()
+            evs.into_iter().map(|e| v.event_info(EventRef { briefing: i, event: e })).collect()
         },
         body_html: v.md(&h.body.html),
-        sources: sources(b, lang),
+        sources: sources(v, i),
         backlinks: site.index.backlinks[i].iter().map(|b| v.briefing_item(*b)).collect(),
         related: site.related[i].iter().map(|b| v.briefing_item(*b)).collect(),
         tags: v.tag_links(b),
     }
 }
 
-fn sources(b: &crate::frontmatter::Briefing, lang: &str) -> Vec<SourceInfo> {
+fn sources(v: &View, i: BriefingIdx) -> Vec<SourceInfo> {
+    let b = &v.site.briefings[i];
+    let lang = b.lang.as_str();
     b.sources
         .iter()
         .enumerate()
-        .map(|(n, s)| {
-            let grade = match (s.reliability, s.credibility) {
-                (None, None) => None,
-                (r, c) => Some(format!(
-                    "{}{}",
-                    r.map(String::from).unwrap_or_default(),
-                    c.map(|c| c.to_string()).unwrap_or_default()
-                )),
-            };
-            SourceInfo {
-                n: n + 1,
-                anchor: format!("source-{}", n + 1),
-                id: s.id.clone(),
-                publisher: s.publisher.clone(),
-                title: s.title.clone(),
-                url: s.url.clone(),
-                author: s.author.clone(),
-                published: s.published.as_ref().map(|d| date_info(d, lang)),
-                accessed: s.accessed.as_ref().map(|d| date_info(d, lang)),
-                lang: s.lang.clone(),
-                archive: s.archive.clone(),
-                grade,
-                reliability: s.reliability.map(String::from),
-                reliability_meaning: s.reliability.map(|r| Labels::reliability(lang, r)),
-                credibility: s.credibility,
-                credibility_meaning: s.credibility.map(|c| Labels::credibility(lang, c)),
-            }
+        .map(|(n, s)| SourceInfo {
+            n: n + 1,
+            anchor: format!("source-{}", n + 1),
+            id: s.id.clone(),
+            publisher: s.publisher.clone(),
+            title: s.title.clone(),
+            url: s.url.clone(),
+            author: s.author.clone(),
+            published: s.published.as_ref().map(|d| date_info(d, lang)),
+            accessed: s.accessed.as_ref().map(|d| date_info(d, lang)),
+            lang: s.lang.clone(),
+            archive: s.archive.clone(),
+            grade: super::publisher::grade(s.reliability, s.credibility),
+            reliability: s.reliability.map(String::from),
+            reliability_default: s.reliability_default,
+            publisher_href: super::publisher::url_of_citation(v.site, i, n).map(|u| v.href(&u)),
+            reliability_meaning: s.reliability.map(|r| Labels::reliability(lang, r)),
+            credibility: s.credibility,
+            credibility_meaning: s.credibility.map(|c| Labels::credibility(lang, c)),
         })
         .collect()
 }

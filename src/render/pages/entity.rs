@@ -6,7 +6,7 @@
 
 use crate::entities::{Entity, EntityId};
 use crate::frontmatter::EntityKind;
-use crate::index::EventRef;
+use crate::index::EventNo;
 use crate::pipeline::Site;
 use crate::render::context::{BriefingItem, EntityInfo, EntityLink, EventInfo};
 use crate::render::pages::{entity_events, publisher};
@@ -95,7 +95,7 @@ impl OutputKind for EntityPage {
         ctx.insert("pagination", &p);
         let first = key.page.is_first();
         let events: Vec<EventInfo> = if first {
-            shown_events(site, id).iter().map(|r| v.event_info(*r, false)).collect()
+            shown_events(site, id).iter().map(|n| v.merged_event_info(*n)).collect()
         } else {
             Vec::new()
         };
@@ -120,7 +120,7 @@ impl OutputKind for EntityPage {
 
 /// The events the entity's page shows: all, or the newest `paginate` when there are more
 /// (all of them are on its events page), oldest first.
-fn shown_events(site: &Site, id: EntityId) -> &[EventRef] {
+fn shown_events(site: &Site, id: EntityId) -> &[EventNo] {
     let all = &site.index.entity_events[id.index()];
     &all[all.len().saturating_sub(site.config.paginate)..]
 }

@@ -81,7 +81,7 @@ impl OutputKind for EntityEvents {
         let per = site.config.paginate;
         let p = paging::pagination(&v, &url(e, PageNo::FIRST), key.page, all.len(), per);
         let events: Vec<EventInfo> =
-            all[key.page.range(per, all.len())].iter().map(|r| v.event_info(*r, false)).collect();
+            all[key.page.range(per, all.len())].iter().map(|n| v.merged_event_info(*n)).collect();
         let mut ctx = tera::Context::new();
         ctx.insert("entity", &v.entity_link(id, None, site.index.entity_briefings[id.index()].len()));
         ctx.insert("events", &events);

@@ -2,6 +2,7 @@
 //! on a small timeline the events themselves as well.
 
 use super::year;
+use crate::index::EventNo;
 use crate::pipeline::Site;
 use crate::render::context::YearInfo;
 use crate::render::table::{Key, Nav, OutputKind, dir};
@@ -47,18 +48,16 @@ impl OutputKind for Timeline {
         let site = cx.site;
         let v = View::new(site, self.url(site, key));
         let common = v.common(v.t.timeline.to_string(), "timeline", None, None);
-        let timeline = site.index.timeline(&site.briefings);
-        let inline = timeline.len() <= INLINE_EVENTS_MAX;
+        let inline = site.index.event_count <= INLINE_EVENTS_MAX;
         let years: Vec<YearInfo> = site
             .index
-            .years(&site.briefings)
+            .years()
             .iter()
             .enumerate()
             .map(|(i, y)| {
                 let mut info = year::info(&v, i);
                 if inline {
-                    info.events =
-                        timeline[y.events.clone()].iter().map(|r| v.event_info(*r, false)).collect();
+                    info.events = y.events.clone().map(|n| v.merged_event_info(EventNo(n as u32))).collect();
                 }
                 info
             })

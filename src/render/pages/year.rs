@@ -3,6 +3,7 @@
 //! before 1 BCE have a minus sign (`/timeline/-0500/`), as EDTF writes them.
 
 use crate::date::{parse_year_segment, year_label, year_segment};
+use crate::index::EventNo;
 use crate::pipeline::Site;
 use crate::render::context::{EventInfo, Link, YearInfo};
 use crate::render::table::{Key, OutputKind, dir};
@@ -19,7 +20,7 @@ pub fn url(year: i16) -> UrlPath {
 
 /// Year `i` of the timeline, without its events.
 pub fn info(v: &View, i: usize) -> YearInfo {
-    let y = &v.site.index.years(&v.site.briefings)[i];
+    let y = &v.site.index.years()[i];
     YearInfo {
         year: y.year,
         label: year_label(y.year, v.lang),
@@ -45,35 +46,36 @@ impl OutputKind for YearPage {
 
     fn keys(&self, site: &Site) -> Vec<Key> {
         let per = site.config.paginate;
-        let years = site.index.years(&site.briefings);
+        let years = site.index.years();
         years.iter().enumerate().flat_map(|(i, y)| paging::keys(i, y.events.len(), per)).collect()
     }
 
     fn url(&self, site: &Site, key: Key) -> UrlPath {
-        paging::url(url(site.index.years(&site.briefings)[key.index()].year), key.page)
+        paging::url(url(site.index.years()[key.index()].year), key.page)
     }
 
     fn route(&self, site: &Site, path: &[&str]) -> Option<Key> {
         let (list, page) = paging::split(dir(path)?);
         let ["timeline", segment] = list else { return None };
         let year = parse_year_segment(segment)?;
-        let years = site.index.years(&site.briefings);
+        let years = site.index.years();
         let i = years.binary_search_by_key(&year, |y| y.year).ok()?;
         paging::exists(page, years[i].events.len(), site.config.paginate).then_some(Key::paged(i, page))
     }
 
     fn render(&self, cx: Cx, key: Key) -> Result<Vec<u8>, RenderError> {
         let site = cx.site;
-        let years = site.index.years(&site.briefings);
+        let years = site.index.years();
         let y = &years[key.index()];
         let v = View::new(site, self.url(site, key));
         let label = year_label(y.year, v.lang);
         let common = v.common(format!("{} {label}", v.t.timeline), "year", None, None);
         let per = site.config.paginate;
         let p = paging::pagination(&v, &url(y.year), key.page, y.events.len(), per);
-        let timeline = &site.index.timeline(&site.briefings)[y.events.clone()];
-        let events: Vec<EventInfo> =
-            timeline[key.page.range(per, timeline.len())].iter().map(|r| v.event_info(*r, false)).collect();
+        let shown = key.page.range(per, y.events.len());
+        let events: Vec<EventInfo> = (y.events.start + shown.start..y.events.start + shown.end)
+            .map(|n| v.merged_event_info(EventNo(n as u32)))
+            .collect();
         let neighbour = |j: Option<usize>| {
             j.and_then(|j| years.get(j))
                 .map(|n| Link { href: v.href(&url(n.year)), title: year_label(n.year, v.lang) })
